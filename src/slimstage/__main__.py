@@ -1,0 +1,3 @@
+from slimstage.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per subcommand; each exposes a function taking keyword arguments, returning an int."""
