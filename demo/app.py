@@ -56,7 +56,8 @@ class SQLiteStore:
                 " text TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
             )
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS counters"
+                " (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
             )
 
     def ping(self) -> None:

@@ -254,7 +254,9 @@ def build_debian(engine: Engine, image: BaseImage, options: BuildOptions) -> Non
             fix="apt-get install debootstrap (or scripts/ensure-docker --with-debootstrap)",
         )
     if os.geteuid() != 0:
-        raise BaseImageMissing(f"cannot build {image.tag}: debootstrap needs root", fix="run as root")
+        raise BaseImageMissing(
+            f"cannot build {image.tag}: debootstrap needs root", fix="run as root"
+        )
     code = options.release.codename
     with tempfile.TemporaryDirectory(prefix="slimstage-rootfs-", dir="/var/tmp") as tmp:
         root = Path(tmp) / "root"

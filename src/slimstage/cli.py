@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     base = sub.add_parser("base", help="stand-in base images built from Debian packages")
     base_sub = base.add_subparsers(dest="base_command", required=True, parser_class=_Parser)
     base_build = base_sub.add_parser("build", help="build the stand-ins that are missing")
-    base_build.add_argument("--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES))
+    base_build.add_argument(
+        "--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES)
+    )
     base_build.add_argument("--mirror", default=bases.DEFAULT_MIRROR)
     base_build.add_argument(
         "--ca-bundle",
@@ -53,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     base_build.add_argument("--rebuild", action="store_true", help="rebuild stand-ins present")
     base_list = base_sub.add_parser("list", help="which base images are present")
-    base_list.add_argument("--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES))
+    base_list.add_argument(
+        "--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES)
+    )
 
     compare = sub.add_parser("compare", help="build Dockerfile variants and measure them")
     compare.add_argument("paths", nargs="*", type=Path, default=[Path("demo")])
@@ -85,7 +89,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if args.base_command == "build":
             return base.build(
-                release=args.release, mirror=args.mirror, ca_bundle=args.ca_bundle, rebuild=args.rebuild
+                release=args.release,
+                mirror=args.mirror,
+                ca_bundle=args.ca_bundle,
+                rebuild=args.rebuild,
             )
         return base.list_(release=args.release)
     if args.command == "compare":

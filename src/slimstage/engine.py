@@ -39,7 +39,9 @@ class BuildPath:
     def describe(self) -> str:
         if self.mode == "buildx":
             return f"{self.cli} buildx build (client {self.client_version})"
-        return f"DOCKER_BUILDKIT=1 {self.cli} build (client {self.client_version}, built-in BuildKit)"
+        return (
+            f"DOCKER_BUILDKIT=1 {self.cli} build (client {self.client_version}, built-in BuildKit)"
+        )
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,9 @@ class Engine:
                 cmd.append("--no-cache")
             cmd.append(str(context))
             started = time.monotonic()
-            result = proc.stream(cmd, on_line=on_line or (lambda _line: None), env=self._build_env())
+            result = proc.stream(
+                cmd, on_line=on_line or (lambda _line: None), env=self._build_env()
+            )
             seconds = time.monotonic() - started
             image_id = iidfile.read_text().strip() if iidfile.exists() else ""
         return BuildResult(image_id=image_id, seconds=seconds, log=result.stdout)

@@ -57,7 +57,13 @@ class CommandFailed(SlimstageError):
     exit_code = 6
 
     def __init__(
-        self, cmd: tuple[str, ...], returncode: int, stdout: str, stderr: str, *, fix: str | None = None
+        self,
+        cmd: tuple[str, ...],
+        returncode: int,
+        stdout: str,
+        stderr: str,
+        *,
+        fix: str | None = None,
     ) -> None:
         self.cmd = cmd
         self.returncode = returncode

@@ -111,7 +111,9 @@ def stream(
     return Result(args, returncode, output, "")
 
 
-def open_stdout(cmd: Sequence[str], *, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+def open_stdout(
+    cmd: Sequence[str], *, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start a command whose stdout the caller reads as a byte stream (e.g. `docker save`)."""
     try:
         return subprocess.Popen(

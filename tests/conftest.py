@@ -1,0 +1,144 @@
+"""Shared fixtures: the real engine, a real PostgreSQL server, and clean-up of what tests create.
+
+Tests marked `engine` need a running Docker engine with BuildKit and the stand-in bases; when
+there is none they fail with the reason (deselect them explicitly with `-m "not engine"`).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from glob import glob
+from pathlib import Path
+
+import pytest
+
+from slimstage import bases
+from slimstage.engine import Engine
+from slimstage.errors import SlimstageError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+TEST_LABEL = "org.slimstage.test"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    try:
+        found = Engine.connect()
+    except SlimstageError as exc:
+        pytest.fail(f"engine tests need a Docker engine with BuildKit: {exc}", pytrace=False)
+    release = bases.RELEASES[bases.DEFAULT_RELEASE]
+    missing = [row.tag for row in bases.status(found, release) if not row.present]
+    if missing:
+        pytest.fail(
+            f"engine tests need the base images {missing}: run `slimstage base build`",
+            pytrace=False,
+        )
+    return found
+
+
+@dataclass
+class Sweeper:
+    """Hands out a label for what a test creates, and removes all of it afterwards."""
+
+    engine: Engine
+    run: str
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {TEST_LABEL: self.run}
+
+    def tag(self, name: str) -> str:
+        return f"slimstage-test/{name}:{self.run}"
+
+    def clean(self) -> None:
+        selector = f"{TEST_LABEL}={self.run}"
+        self.engine.remove_containers(self.engine.containers_with_label(selector))
+        self.engine.remove_images(self.engine.images_with_label(selector))
+
+
+@pytest.fixture
+def sweeper(engine: Engine) -> Iterator[Sweeper]:
+    sweep = Sweeper(engine, uuid.uuid4().hex[:10])
+    try:
+        yield sweep
+    finally:
+        sweep.clean()
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Postgres:
+    url: str
+    port: int
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A throw-away PostgreSQL server on 127.0.0.1, started from the installed server binaries."""
+    candidates = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
+    initdb = candidates[-1] if candidates else shutil.which("initdb")
+    if not initdb:
+        pytest.fail(
+            "PostgreSQL server binaries not found (apt-get install postgresql; scripts/test does)",
+            pytrace=False,
+        )
+    bindir = Path(initdb).parent
+    workdir = Path(tempfile.mkdtemp(prefix="slimstage-pg-", dir="/tmp"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        user = pwd.getpwnam("postgres")
+        os.chown(workdir, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data = workdir / "data"
+    port = _free_port()
+    subprocess.run(
+        [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "start",
+            "-l",
+            str(workdir / "log"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield Postgres(f"postgresql://postgres@127.0.0.1:{port}/postgres", port)
+    finally:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        time.sleep(0.1)
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from slimstage import proc
+from slimstage.errors import CommandFailed, UsageError
+
+
+def test_run_captures_output() -> None:
+    result = proc.run([sys.executable, "-c", "print('hi')"])
+    assert result.returncode == 0
+    assert result.stdout == "hi\n"
+
+
+def test_failure_reads_like_a_bug_report() -> None:
+    code = "import sys; print('out'); print('bad thing', file=sys.stderr); sys.exit(3)"
+    with pytest.raises(CommandFailed) as info:
+        proc.run([sys.executable, "-c", code])
+    assert info.value.returncode == 3
+    assert "exit 3" in str(info.value)
+    assert "bad thing" in str(info.value)
+    details = info.value.details()
+    assert "stdout:\n    out" in details
+    assert "stderr:\n    bad thing" in details
+
+
+def test_unchecked_failure_returns_the_code() -> None:
+    assert proc.run([sys.executable, "-c", "raise SystemExit(2)"], check=False).returncode == 2
+
+
+def test_missing_command_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="command not found"):
+        proc.run(["slimstage-no-such-command"])
+
+
+def test_timeout_is_a_command_failure() -> None:
+    with pytest.raises(CommandFailed, match="timed out"):
+        proc.run([sys.executable, "-c", "import time; time.sleep(5)"], timeout=0.5)
+
+
+def test_stream_hands_over_lines_as_they_come() -> None:
+    seen: list[str] = []
+    code = "import sys; print('a'); print('b', file=sys.stderr); print('c')"
+    result = proc.stream([sys.executable, "-u", "-c", code], on_line=seen.append)
+    assert seen == ["a", "b", "c"]
+    assert result.stdout == "a\nb\nc"
+
+
+def test_stream_failure_keeps_the_output() -> None:
+    with pytest.raises(CommandFailed) as info:
+        proc.stream([sys.executable, "-c", "print('log'); raise SystemExit(1)"], on_line=print)
+    assert "log" in info.value.stdout
