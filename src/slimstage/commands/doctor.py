@@ -45,7 +45,8 @@ def run_checks(release: str) -> list[Check]:
                     f"base {row.tag}",
                     False,
                     "missing",
-                    f"slimstage base build --release {release} (or docker pull {row.tag})",
+                    f"slimstage base build --release {release}"
+                    + ("" if row.kind == "python-runtime" else f" (or docker pull {row.tag})"),
                 )
             )
         else:
