@@ -75,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--keep", action="store_true", help="keep the built images")
     compare.add_argument("--tag-prefix", default="slimstage-compare", help="repository prefix")
     compare.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+
+    lint = sub.add_parser("lint", help="stage-aware Dockerfile linter")
+    lint.add_argument("paths", nargs="+", type=Path, metavar="DOCKERFILE")
+    lint.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    lint.add_argument("--ignore", action="append", default=[], metavar="CODE")
+    lint.add_argument(
+        "--failure-threshold", choices=["error", "warning", "info", "style"], default=None
+    )
+    lint.add_argument("--config", type=Path, help="settings file (default: .slimstage.toml)")
+    lint.add_argument("--target", help="lint as if building this stage")
     return parser
 
 
@@ -111,6 +121,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             keep=args.keep,
             tag_prefix=args.tag_prefix,
             output_format=args.format,
+        )
+    if args.command == "lint":
+        from slimstage.commands import lint
+
+        return lint.lint(
+            paths=args.paths,
+            output_format=args.format,
+            ignore=args.ignore,
+            failure_threshold=args.failure_threshold,
+            config_path=args.config,
+            target=args.target,
         )
     raise UsageError(f"unknown command {args.command!r}")
 

@@ -1,0 +1,1 @@
+"""`slimstage lint`: a stage-aware Dockerfile linter for image size, multi-stage builds, Python."""

@@ -1,0 +1,69 @@
+"""Lint settings from `.slimstage.toml` or `[tool.slimstage]` in pyproject.toml.
+
+Keys (top level, or in a `lint` table): `ignore` (list of codes, SSxxx or hadolint's DLxxxx) and
+`failure-threshold` (error, warning, info, style).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slimstage.errors import UsageError
+from slimstage.lint.rule import Severity
+
+KEYS = {"ignore", "failure-threshold"}
+
+
+@dataclass(frozen=True)
+class Config:
+    ignore: frozenset[str] = field(default_factory=frozenset)
+    failure_threshold: Severity = Severity.INFO
+    source: str | None = None
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read config: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("slimstage")
+        if data is None:
+            return None
+    table = data.get("lint", data)
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: the lint settings must be a table")
+    return {k: v for k, v in table.items() if k != "lint" or table is data}
+
+
+def load(explicit: Path | None, search_dir: Path) -> Config:
+    candidates = (
+        [explicit] if explicit else [search_dir / ".slimstage.toml", search_dir / "pyproject.toml"]
+    )
+    for path in candidates:
+        if path is None:
+            continue
+        if not path.is_file():
+            if explicit:
+                raise UsageError(f"--config {path}: no such file")
+            continue
+        table = _table(path)
+        if table is None:
+            continue
+        table.pop("lint", None)
+        unknown = set(table) - KEYS
+        if unknown:
+            raise UsageError(f"{path}: unknown lint setting(s): {', '.join(sorted(unknown))}")
+        ignore = table.get("ignore", [])
+        if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
+            raise UsageError(f"{path}: 'ignore' must be a list of rule codes")
+        threshold = table.get("failure-threshold", "info")
+        try:
+            severity = Severity.named(str(threshold))
+        except ValueError as exc:
+            raise UsageError(f"{path}: failure-threshold: {exc}") from None
+        return Config(frozenset(c.upper() for c in ignore), severity, str(path))
+    return Config()

@@ -1,0 +1,32 @@
+from tests.lint.helpers import findings, lines
+
+SINGLE = (
+    "FROM python:3.13-slim\nRUN apt-get update && apt-get install -y build-essential libpq-dev\n"
+)
+BUILDER = (
+    "FROM python:3.13-slim AS builder\nRUN apt-get install -y --no-install-recommends gcc\n"
+    "FROM python:3.13-slim\nRUN apt-get install -y --no-install-recommends libpq5\n"
+)
+
+
+def test_compiler_in_the_final_stage_is_found() -> None:
+    [finding] = findings(SINGLE, "SS101")
+    assert finding.line == 2
+    assert "build-essential, libpq-dev" in finding.message
+
+
+def test_compiler_in_a_builder_stage_is_fine() -> None:
+    assert lines(BUILDER, "SS101") == []
+
+
+def test_alpine_build_base_and_sudo_prefix() -> None:
+    text = "FROM alpine:3.20\nRUN sudo apk add --no-cache build-base musl-dev\n"
+    assert lines(text, "SS101") == [2]
+
+
+def test_runtime_libraries_are_not_build_tools() -> None:
+    text = (
+        "FROM debian:trixie-slim\n"
+        "RUN apt-get install -y libpq5 libdevmapper1.02.1 ca-certificates\n"
+    )
+    assert lines(text, "SS101") == []

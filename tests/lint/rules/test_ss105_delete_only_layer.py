@@ -1,0 +1,15 @@
+from tests.lint.helpers import lines
+
+
+def test_a_run_that_only_deletes() -> None:
+    text = "FROM debian:12\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/* && rm -f /tmp/x\n"
+    assert lines(text, "SS105") == [3]
+
+
+def test_find_delete_counts_as_deleting() -> None:
+    assert lines("FROM debian:12\nRUN find / -name '*.pyc' -delete\n", "SS105") == [2]
+
+
+def test_deleting_what_the_same_run_made_is_fine() -> None:
+    text = "FROM debian:12\nRUN curl -o /tmp/x https://e.x && tar xf /tmp/x && rm /tmp/x\n"
+    assert lines(text, "SS105") == []

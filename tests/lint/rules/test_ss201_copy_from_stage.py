@@ -1,0 +1,24 @@
+from tests.lint.helpers import findings, lines
+
+
+def test_typo_in_stage_name() -> None:
+    text = "FROM debian:12 AS builder\nFROM debian:12\nCOPY --from=buildr /a /a\n"
+    [finding] = findings(text, "SS201")
+    assert finding.line == 3
+    assert "no stage" in finding.message
+
+
+def test_later_and_own_stage() -> None:
+    text = (
+        "FROM debian:12 AS one\nCOPY --from=two /a /a\nCOPY --from=one /b /b\n"
+        "FROM debian:12 AS two\n"
+    )
+    messages = [f.message for f in findings(text, "SS201")]
+    assert any("defined later" in m for m in messages)
+    assert any("itself" in m for m in messages)
+
+
+def test_index_out_of_range_and_images_are_fine() -> None:
+    assert lines("FROM debian:12\nFROM debian:12\nCOPY --from=5 /a /a\n", "SS201") == [3]
+    assert lines("FROM debian:12\nCOPY --from=nginx:1.27 /etc/nginx /x\n", "SS201") == []
+    assert lines("FROM debian:12 AS b\nFROM debian:12\nCOPY --from=0 /a /a\n", "SS201") == []

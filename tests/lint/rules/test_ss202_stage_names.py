@@ -1,0 +1,13 @@
+from tests.lint.helpers import lines
+
+
+def test_duplicate_name_case_insensitive() -> None:
+    assert lines("FROM debian:12 AS b\nFROM debian:12 AS B\n", "SS202") == [2]
+
+
+def test_reserved_name() -> None:
+    assert lines("FROM debian:12 AS scratch\n", "SS202") == [1]
+
+
+def test_distinct_names() -> None:
+    assert lines("FROM debian:12 AS a\nFROM debian:12 AS b\n", "SS202") == []

@@ -1,0 +1,42 @@
+import pytest
+
+from slimstage.lint.rules.ss204_venv_python_mismatch import python_of
+from tests.lint.helpers import lines
+
+
+def _text(builder: str, final: str) -> str:
+    return (
+        f"FROM {builder} AS b\nRUN python3 -m venv /opt/venv\n"
+        f"FROM {final}\nCOPY --from=b /opt/venv /opt/venv\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("builder", "final"),
+    [
+        ("python:3.12-slim", "python:3.13-slim"),
+        ("python:3.11-slim", "gcr.io/distroless/python3-debian12"),
+        ("debian:bookworm-slim", "slimstage/python:3.13-runtime"),
+    ],
+)
+def test_mismatched_pythons(builder: str, final: str) -> None:
+    assert lines(_text(builder, final), "SS204") == [4]
+
+
+@pytest.mark.parametrize(
+    ("builder", "final"),
+    [
+        ("python:3.13-slim", "python:3.13-alpine"),
+        ("debian:bookworm-slim", "gcr.io/distroless/python3-debian12"),
+        ("debian:trixie-slim", "slimstage/python:3.13-runtime"),
+        ("mycorp/base:1", "python:3.13-slim"),
+    ],
+)
+def test_same_or_unknown_pythons(builder: str, final: str) -> None:
+    assert lines(_text(builder, final), "SS204") == []
+
+
+def test_python_of() -> None:
+    assert python_of("python:3.13-slim") == ("/usr/local", "3.13")
+    assert python_of("debian:trixie-slim") == ("/usr", "3.13")
+    assert python_of("ubuntu:24.04") is None

@@ -1,0 +1,14 @@
+from tests.lint.helpers import lines
+
+
+def test_root_local_copied() -> None:
+    text = (
+        "FROM python:3.13-slim AS b\nRUN pip install --user x\nFROM python:3.13-slim\n"
+        "COPY --from=b /root/.local /root/.local\n"
+    )
+    assert lines(text, "SS206") == [4]
+
+
+def test_venv_copied() -> None:
+    text = "FROM python:3.13-slim AS b\nFROM python:3.13-slim\nCOPY --from=b /opt/venv /opt/venv\n"
+    assert lines(text, "SS206") == []

@@ -1,0 +1,12 @@
+from tests.lint.helpers import lines
+
+
+def test_shell_form_in_final_stage() -> None:
+    assert lines("FROM debian:12\nCMD python app.py\n", "SS304") == [2]
+    assert lines("FROM debian:12\nENTRYPOINT /run.sh\n", "SS304") == [2]
+
+
+def test_exec_form_and_builder_stages() -> None:
+    assert lines('FROM debian:12\nCMD ["python", "app.py"]\n', "SS304") == []
+    text = 'FROM debian:12 AS b\nCMD make\nFROM debian:12\nCMD ["x"]\n'
+    assert lines(text, "SS304") == []

@@ -1,0 +1,118 @@
+"""The Dockerfile model on top of BuildKit's parser; fuzzing finds no crash."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from slimstage.dockerfile import ParseError, parse
+from slimstage.errors import UsageError
+from slimstage.lint.runner import lint_text
+
+MULTI = """\
+# syntax comment
+ARG PY=3.13
+FROM python:${PY}-slim AS base
+FROM base AS builder
+RUN apt-get update && \\
+    apt-get install -y gcc
+RUN <<EOF
+echo heredoc
+EOF
+FROM debian:12 AS unused
+FROM base
+COPY --from=builder /opt/venv /opt/venv
+"""
+
+
+def test_stages_lines_and_continuations() -> None:
+    df = parse(MULTI)
+    assert [s.label for s in df.stages] == ["base", "builder", "unused", "3"]
+    run = df.stages[1].instructions[0]
+    assert (run.line, run.end_line) == (5, 6)
+    heredoc = df.stages[1].instructions[1]
+    assert heredoc.heredocs == ("echo heredoc\n",)
+    assert [a.value for a in df.global_args] == [("PY=3.13",)]
+    assert df.comments == {1: "# syntax comment"}
+
+
+def test_reachability_and_external_base() -> None:
+    df = parse(MULTI)
+    assert df.reachable() == {0, 1, 3}
+    assert df.reachable("unused") == {2}
+    assert df.external_base(df.stages[3]) == "python:${PY}-slim"
+
+
+def test_unknown_target_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="no stage named 'nope'"):
+        parse(MULTI).final("nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("", 1, "no FROM"),
+        ("RUN echo hi\n", 1, "RUN before the first FROM"),
+        ("FROM\n", 1, "FROM needs an image"),
+        ("FROM a b c d\n", 1, "FROM takes IMAGE [AS NAME]"),
+        ("FROM a\nFROOM b\n", 2, "unknown instruction 'FROOM'"),
+        ("FROM a\nENV\n", 2, "ENV needs arguments"),
+        ("FROM a\nCOPY <<EOF /x\nunterminated\n", 2, "cannot parse"),
+    ],
+)
+def test_unusable_files_get_a_line_numbered_error(text: str, line: int, message: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text, "F")
+    assert str(info.value).startswith(f"F:{line}: ")
+    assert message in str(info.value)
+
+
+LINES = st.sampled_from(
+    [
+        "FROM python:3.13-slim AS b",
+        "FROM b",
+        "FROM scratch",
+        "ARG X=1",
+        "ENV A 1",
+        "ENV B=2",
+        "RUN apt-get update && apt-get install -y gcc",
+        "RUN pip install --user x \\",
+        "COPY --from=b /a /a",
+        "COPY . .",
+        "USER app",
+        "USER root",
+        "WORKDIR app",
+        "CMD x",
+        'CMD ["x"]',
+        "RUN <<EOF",
+        "EOF",
+        "HEALTHCHECK NONE",
+        "# slimstage ignore=SS101",
+        "# hadolint ignore=DL3008",
+        "ADD http://x/y /z",
+        "RUN rm -rf /x",
+        "",
+        "\\",
+        "FROM",
+        "COPY --from= /a /b",
+        "RUN --mount=type=cache,from=b,target=/c ls",
+        "FROM ${UNSET}",
+        "ENV ${X}=1",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=12), st.text(max_size=40))
+def test_fuzzed_files_lint_or_fail_cleanly(lines: list[str], noise: str) -> None:
+    text = "\n".join([*lines, noise])
+    # Any outcome but a clean finding list or a UsageError (exit 2) is a crash.
+    try:
+        findings = lint_text(text)
+    except UsageError as exc:
+        message = str(exc)
+    else:
+        message = ""
+        assert all(f.line >= 1 for f in findings)
+    assert message == "" or message.startswith("Dockerfile:")
