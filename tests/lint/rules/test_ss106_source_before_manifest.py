@@ -19,3 +19,11 @@ def test_manifest_first_is_fine() -> None:
         "COPY . .\n"
     )
     assert lines(text, "SS106") == []
+
+
+def test_second_install_after_the_dependencies_is_fine() -> None:
+    text = (
+        "FROM python:3.13-slim\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --no-install-project\n"
+        "COPY . .\nRUN uv sync\n"
+    )
+    assert lines(text, "SS106") == []

@@ -29,6 +29,8 @@ def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
     for stage in ctx.dockerfile.stages:
         copied: Instruction | None = None
         for ins in stage.instructions:
+            if copied is None and ins.cmd == "RUN" and INSTALLS.search(ins.text):
+                break  # dependencies were installed before the source came in: the right order
             if copied is None and _copies_everything(ins):
                 copied = ins
             elif copied is not None and ins.cmd == "RUN" and INSTALLS.search(ins.text):

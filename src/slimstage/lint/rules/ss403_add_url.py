@@ -21,4 +21,4 @@ def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
                     yield ins, f"ADD {src} downloads without a checksum"
 
 
-RULE = Rule("SS403", Severity.WARNING, "ADD of a URL", check, hadolint=("DL3020",))
+RULE = Rule("SS403", Severity.WARNING, "ADD of a URL", check)

@@ -1,0 +1,7 @@
+ARG PYTHON=3.13
+FROM python:${PYTHON}-slim
+ARG VARIANT=slim
+FROM python:${PYTHON}-${VARIANT}
+USER 1000
+HEALTHCHECK CMD ["true"]
+CMD ["python"]

@@ -1,0 +1,6 @@
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN rm -rf /var/lib/apt/lists/*
+USER 1000
+HEALTHCHECK CMD ["true"]
+CMD ["curl"]

@@ -1,0 +1,7 @@
+FROM python:3.13-slim
+ARG PIP_INDEX_TOKEN
+ENV DATABASE_PASSWORD=changeme
+ENV SECRET_KEY_FILE=/run/secrets/key
+USER 1000
+HEALTHCHECK CMD ["true"]
+CMD ["python"]

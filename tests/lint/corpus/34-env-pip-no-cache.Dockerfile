@@ -1,0 +1,6 @@
+FROM python:3.13-slim
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN pip install flask
+USER 1000
+HEALTHCHECK CMD ["true"]
+CMD ["python"]

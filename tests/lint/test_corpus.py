@@ -1,0 +1,43 @@
+"""A corpus of Dockerfiles written for the project, each with its exact expected findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from slimstage.dockerfile import ParseError
+from slimstage.lint.runner import lint_file
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECTED: dict[str, list[str] | dict[str, str]] = json.loads((CORPUS / "expected.json").read_text())
+
+
+def test_every_corpus_file_has_expectations() -> None:
+    files = sorted(p.name for p in CORPUS.glob("*.Dockerfile"))
+    assert files == sorted(EXPECTED)
+    assert len(files) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPUS)
+    expected = EXPECTED[name]
+    if isinstance(expected, dict):
+        with pytest.raises(ParseError) as info:
+            lint_file(Path(name))
+        assert str(info.value).startswith(expected["error"])
+        return
+    found = [f"{f.code}:{f.line}" for f in lint_file(Path(name))]
+    assert sorted(found) == sorted(expected)
+
+
+def test_seed_files_give_what_a_reader_of_the_seed_expects(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPUS)
+    single = {f.code for f in lint_file(Path("01-seed-single-stage.Dockerfile"))}
+    assert "SS101" in single  # the compiler ships in the final image
+    multi = lint_file(Path("02-seed-newmultistage.Dockerfile"))
+    codes = {f.code for f in multi}
+    assert {"SS206", "SS301"} <= codes  # --user + /root/.local, legacy ENV
+    assert "SS101" not in codes  # build-base is in the builder stage, which is the point
