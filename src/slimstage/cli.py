@@ -76,6 +76,32 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--tag-prefix", default="slimstage-compare", help="repository prefix")
     compare.add_argument("--format", choices=["table", "json", "markdown"], default="table")
 
+    analyze = sub.add_parser("analyze", help="where the bytes of an image go")
+    analyze.add_argument("target", help="image in the engine, image archive, or OCI layout")
+    analyze.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
+    analyze.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    analyze.add_argument("--top", type=int, default=10, help="largest paths to list")
+    analyze.add_argument("--gate-config", type=Path, help="gate settings (default .slimstage.toml)")
+    analyze.add_argument("--dive-ci", type=Path, help="dive's .dive-ci rules file")
+    analyze.add_argument("--max-size", help="fail above this many stored bytes (e.g. 200MB)")
+    analyze.add_argument("--min-efficiency", type=float, help="fail below this (0..1)")
+    analyze.add_argument("--max-wasted-bytes", help="fail above this much waste (e.g. 10MB)")
+    analyze.add_argument(
+        "--forbid-leftover",
+        action="append",
+        default=[],
+        metavar="CATEGORY",
+        help="fail when this leftover category is present (repeatable)",
+    )
+    analyze.add_argument("--allow-secrets", action="store_true", help="do not fail on secrets")
+
+    diff = sub.add_parser("diff", help="what is in one image and not in the other")
+    diff.add_argument("a")
+    diff.add_argument("b")
+    diff.add_argument("--platform")
+    diff.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    diff.add_argument("--top", type=int, default=10)
+
     lint = sub.add_parser("lint", help="stage-aware Dockerfile linter")
     lint.add_argument("paths", nargs="+", type=Path, metavar="DOCKERFILE")
     lint.add_argument("--format", choices=["text", "json", "sarif"], default="text")
@@ -121,6 +147,28 @@ def _dispatch(args: argparse.Namespace) -> int:
             keep=args.keep,
             tag_prefix=args.tag_prefix,
             output_format=args.format,
+        )
+    if args.command in ("analyze", "diff"):
+        from slimstage.commands import analyze
+
+        if args.top < 1:
+            raise UsageError("--top must be at least 1")
+        if args.command == "diff":
+            return analyze.diff(
+                a=args.a, b=args.b, platform=args.platform, output_format=args.format, top=args.top
+            )
+        return analyze.analyze(
+            target=args.target,
+            platform=args.platform,
+            output_format=args.format,
+            top=args.top,
+            gate_config=args.gate_config,
+            dive_ci=args.dive_ci,
+            max_size=args.max_size,
+            min_efficiency=args.min_efficiency,
+            max_wasted_bytes=args.max_wasted_bytes,
+            forbid_leftovers=args.forbid_leftover,
+            allow_secrets=args.allow_secrets,
         )
     if args.command == "lint":
         from slimstage.commands import lint

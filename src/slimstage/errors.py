@@ -10,6 +10,7 @@ The exit codes are part of the interface (documented in docs/exit-codes.md):
 4     no usable container engine (not installed, not running, no BuildKit)
 5     a base image is missing and cannot be made here
 6     an external command failed (debootstrap, docker build, ...)
+7     a CI gate failed (`analyze` thresholds, secrets found)
 130   interrupted (Ctrl-C)
 ====  ====================================================================
 """
@@ -49,6 +50,10 @@ class EngineUnavailable(SlimstageError):
 
 class BaseImageMissing(SlimstageError):
     exit_code = 5
+
+
+class GateFailed(SlimstageError):
+    exit_code = 7
 
 
 class CommandFailed(SlimstageError):

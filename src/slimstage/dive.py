@@ -1,0 +1,162 @@
+"""dive 0.13's efficiency figures, reproduced exactly, so users can check one against the other.
+
+dive builds one tree per layer and visits each tree's leaves (children sorted by name, children
+first). Per path it sums the sizes seen (CumulativeSize) and keeps the smallest; the score is
+sum(smallest) / sum(cumulative) and inefficientBytes is the cumulative size of every path seen
+more than once — the copy that stays included. A whiteout counts 0 bytes, except that a
+whiteout of a directory counts every node under it in the layers below, stacked. Opaque markers
+are ignored. A whiteout whose path the layers below do not have stops the visit of the rest of
+that layer. All of this is kept as dive does it, faults included: this is a compatibility figure;
+slimstage's own waste figures (filetree.py) are the correct ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slimstage.layerscan import DIR, Entry
+
+_WHITEOUT = ".wh."
+_DOUBLE_WHITEOUT = ".wh..wh.."
+
+
+class _Node:
+    __slots__ = ("children", "is_dir", "name", "parent", "size")
+
+    def __init__(
+        self, name: str, parent: _Node | None, size: int = 0, is_dir: bool = False
+    ) -> None:
+        self.name = name
+        self.parent = parent
+        self.size = size
+        self.is_dir = is_dir
+        self.children: dict[str, _Node] = {}
+
+    def copy(self, parent: _Node | None) -> _Node:
+        new = _Node(self.name, parent, self.size, self.is_dir)
+        new.children = {name: child.copy(new) for name, child in self.children.items()}
+        return new
+
+    def path(self) -> str:
+        names = []
+        node: _Node | None = self
+        while node is not None and node.parent is not None:
+            name = node.name.removeprefix(_WHITEOUT) if node is self else node.name
+            names.append(name)
+            node = node.parent
+        return ("/" + "/".join(reversed(names))).replace("//", "/")
+
+    def is_whiteout(self) -> bool:
+        return self.name.startswith(_WHITEOUT)
+
+
+class _Tree:
+    def __init__(self) -> None:
+        self.root = _Node("", None)
+
+    def copy(self) -> _Tree:
+        new = _Tree()
+        new.root = self.root.copy(None)
+        return new
+
+    def add_path(self, path: str, size: int, is_dir: bool) -> None:
+        names = [n for n in path.strip("/").split("/") if n]
+        node = self.root
+        for index, name in enumerate(names):
+            child = node.children.get(name)
+            if child is None:
+                if name.startswith(_DOUBLE_WHITEOUT):
+                    return
+                child = _Node(name, node)
+                node.children[name] = child
+            node = child
+            if index == len(names) - 1:
+                node.size, node.is_dir = size, is_dir
+
+    def get(self, path: str) -> _Node | None:
+        node = self.root
+        for name in path.strip("/").split("/"):
+            if not name:
+                continue
+            child = node.children.get(name)
+            if child is None:
+                return None
+            node = child
+        return node
+
+    def remove(self, path: str) -> None:
+        node = self.get(path)
+        if node is not None and node.parent is not None:
+            del node.parent.children[node.name]
+
+    def stack(self, upper: _Tree) -> None:
+        for node in _child_first(upper.root):
+            if node.is_whiteout():
+                self.remove(node.path())
+            else:
+                self.add_path(node.path(), node.size, node.is_dir)
+
+
+def _child_first(node: _Node) -> list[_Node]:
+    """All nodes below NODE in dive's visit order: children by name, each before its parent."""
+    out: list[_Node] = []
+    stack: list[tuple[_Node, bool]] = [(node, False)]
+    while stack:
+        current, expanded = stack.pop()
+        if expanded:
+            if current.parent is not None:
+                out.append(current)
+            continue
+        stack.append((current, True))
+        for name in sorted(current.children, reverse=True):
+            stack.append((current.children[name], False))
+    return out
+
+
+def _layer_tree(entries: Sequence[Entry]) -> _Tree:
+    tree = _Tree()
+    for entry in entries:
+        tree.add_path(entry.path, entry.size, entry.kind == DIR)
+    return tree
+
+
+@dataclass(frozen=True)
+class DiveFigures:
+    efficiency: float
+    inefficient_bytes: int
+    size_bytes: int
+
+
+def figures(layers: Sequence[Sequence[Entry]]) -> DiveFigures:
+    trees = [_layer_tree(entries) for entries in layers]
+    cumulative: dict[str, int] = {}
+    smallest: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    stacked = trees[0].copy() if trees else _Tree()
+    for tree in trees:
+        for node in _child_first(tree.root):
+            if node.children:
+                continue  # only leaves are visited
+            path = node.path()
+            if node.is_whiteout():
+                previous = stacked.get(path)
+                if previous is None:
+                    break  # dive's visit of this layer ends on the error
+                size = (
+                    sum(n.size for n in [*_child_first(previous), previous])
+                    if previous.is_dir
+                    else 0
+                )
+            else:
+                size = node.size
+            cumulative[path] = cumulative.get(path, 0) + size
+            smallest[path] = min(smallest.get(path, size), size)
+            seen[path] = seen.get(path, 0) + 1
+        # dive stacks layers 0..k-1 onto a copy of layer 0 for layer k's whiteouts.
+        stacked.stack(tree)
+    total = sum(cumulative.values())
+    score = 1.0 if total == 0 else sum(smallest.values()) / total
+    inefficient = sum(cumulative[p] for p, count in seen.items() if count >= 2)
+    size_bytes = sum(e.size for entries in layers for e in entries)
+    return DiveFigures(score, inefficient, size_bytes)

@@ -1,0 +1,274 @@
+"""Read one layer (a tar, plain, gzip or zstd) as a stream into a summary of its entries.
+
+Nothing is extracted: each entry becomes its metadata, a content digest, and, for the few files
+the analyses read (package databases, RECORD files, candidate private keys), their first bytes.
+Hostile input ends in LayerError: paths escaping the root, oversized tar headers, truncation,
+and layers that expand far beyond their compressed size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import tarfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Protocol, cast
+
+import zstandard
+
+from slimstage.errors import UsageError
+
+CHUNK = 1 << 20
+#: Tar meta headers (pax, GNU long names) larger than this are refused: real ones are tiny.
+MAX_META_HEADER = 1 << 20
+#: A layer may expand this many times over its compressed size (beyond FLOOR) before it is
+#: treated as a decompression bomb.
+MAX_RATIO = 200
+RATIO_FLOOR = 1 << 30
+
+REG, DIR, SYMLINK, HARDLINK, OTHER = "file", "dir", "symlink", "hardlink", "other"
+
+# Files whose content the analyses need (kept up to KEEP_LIMIT bytes each).
+KEEP = re.compile(
+    r"^(var/lib/dpkg/status|var/lib/dpkg/info/[^/]+\.list|lib/apk/db/installed|"
+    r".*/(site|dist)-packages/[^/]+\.dist-info/RECORD)$"
+)
+KEEP_LIMIT = 32 << 20
+# Files read only to see whether they hold a private key.
+SNIFF = re.compile(r".*\.(pem|key|p8)$|(^|.*/)id_(rsa|dsa|ecdsa|ed25519)$")
+SNIFF_LIMIT = 64 << 10
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class LayerError(UsageError):
+    """A layer that cannot be read safely."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    path: str  # normalized, relative to the root, no leading slash
+    kind: str
+    size: int
+    mode: int
+    uid: int
+    gid: int
+    linkname: str
+    digest: bytes  # blake2b of the content for regular files, b"" otherwise
+    content: bytes | None  # the kept or sniffed bytes, for the few files analyses read
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    entries: tuple[Entry, ...]
+    tar_bytes: int  # uncompressed size of the layer tar
+    compression: str  # "none", "gzip" or "zstd"
+
+
+class _SafeTarInfo(tarfile.TarInfo):
+    """Refuses meta headers large enough to exhaust memory before tarfile reads them."""
+
+    def _proc_member(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in (
+            tarfile.XHDTYPE,
+            tarfile.XGLTYPE,
+            tarfile.SOLARIS_XHDTYPE,
+            tarfile.GNUTYPE_LONGNAME,
+            tarfile.GNUTYPE_LONGLINK,
+        ):
+            if self.size > MAX_META_HEADER:
+                raise tarfile.HeaderError(f"tar meta header of {self.size} bytes")
+        return super()._proc_member(tar)  # type: ignore[misc,no-any-return]
+
+
+class _Counting(io.RawIOBase):
+    """Counts bytes read through it (the compressed side)."""
+
+    def __init__(self, raw: Readable) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override,unused-ignore]
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+class _Decompressed(io.RawIOBase):
+    """A readable stream of decompressed bytes that stops bombs."""
+
+    def __init__(self, source: _Counting, decompress: Callable[[bytes], bytes], name: str) -> None:
+        self.source = source
+        self.decompress = decompress
+        self.pending = b""
+        self.produced = 0
+        self.eof = False
+        self.name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override,unused-ignore]
+        while not self.pending and not self.eof:
+            chunk = self.source.read(CHUNK)
+            if not chunk:
+                self.eof = True
+                break
+            self.pending = self.decompress(chunk)
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        self.produced += n
+        if self.produced > RATIO_FLOOR and self.produced > MAX_RATIO * max(self.source.count, 1):
+            raise LayerError(
+                f"{self.name}: expands more than {MAX_RATIO}x its compressed size "
+                "(a decompression bomb?)"
+            )
+        return n
+
+
+def _gzip() -> Callable[[bytes], bytes]:
+    state = zlib.decompressobj(wbits=47)
+
+    def decompress(chunk: bytes) -> bytes:
+        nonlocal state
+        out = state.decompress(chunk)
+        # Concatenated gzip members continue with a fresh decompressor.
+        while state.eof and state.unused_data:
+            rest = state.unused_data
+            state = zlib.decompressobj(wbits=47)
+            out += state.decompress(rest)
+        return out
+
+    return decompress
+
+
+def _zstd() -> Callable[[bytes], bytes]:
+    obj = zstandard.ZstdDecompressor().decompressobj()
+    return obj.decompress
+
+
+def open_layer(stream: Readable, name: str) -> tuple[Readable, str]:
+    """Wrap a raw blob stream: detect gzip/zstd by magic bytes; the second item names it."""
+    head = stream.read(4)
+    rest = _Prefixed(head, stream)
+    if head[:2] == b"\x1f\x8b":
+        return io.BufferedReader(_Decompressed(_Counting(rest), _gzip(), name), CHUNK), "gzip"
+    if head == b"\x28\xb5\x2f\xfd":
+        return io.BufferedReader(_Decompressed(_Counting(rest), _zstd(), name), CHUNK), "zstd"
+    return rest, "none"
+
+
+class _Prefixed(io.RawIOBase):
+    def __init__(self, prefix: bytes, stream: Readable) -> None:
+        self.prefix = prefix
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override,unused-ignore]
+        if self.prefix:
+            n = min(len(buffer), len(self.prefix))
+            buffer[:n] = self.prefix[:n]
+            self.prefix = self.prefix[n:]
+            return n
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            out = self.prefix + self.stream.read()
+            self.prefix = b""
+            return out
+        if self.prefix:
+            out = self.prefix[:size]
+            self.prefix = self.prefix[size:]
+            return out
+        return self.stream.read(size)
+
+
+def normalize(name: str, where: str) -> str:
+    """A tar member name as a path below the root; refuses names that climb out of it."""
+    parts = []
+    for part in name.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            raise LayerError(f"{where}: entry {name!r} escapes the image root")
+        parts.append(part)
+    return "/".join(parts)
+
+
+def _kind(info: tarfile.TarInfo) -> str:
+    if info.isreg():
+        return REG
+    if info.isdir():
+        return DIR
+    if info.issym():
+        return SYMLINK
+    if info.islnk():
+        return HARDLINK
+    return OTHER
+
+
+def scan(stream: Readable, name: str) -> LayerSummary:
+    """Summarize one layer blob read from STREAM (already positioned at its start)."""
+    source, compression = open_layer(stream, name)
+    entries: list[Entry] = []
+    total = 0
+    try:
+        fileobj = cast(IO[bytes], source)
+        with tarfile.open(fileobj=fileobj, mode="r|", tarinfo=_SafeTarInfo) as tar:
+            for info in tar:
+                path = normalize(info.name, name)
+                if not path:
+                    continue
+                kind = _kind(info)
+                digest = b""
+                content: bytes | None = None
+                if kind == REG:
+                    member = tar.extractfile(info)
+                    assert member is not None
+                    hasher = hashlib.blake2b(digest_size=16)
+                    limit = (
+                        KEEP_LIMIT if KEEP.match(path) else SNIFF_LIMIT if SNIFF.match(path) else 0
+                    )
+                    kept = bytearray()
+                    while chunk := member.read(CHUNK):
+                        hasher.update(chunk)
+                        if len(kept) < limit:
+                            kept += chunk[: limit - len(kept)]
+                    digest = hasher.digest()
+                    content = bytes(kept) if limit else None
+                    total += info.size
+                linkname = normalize(info.linkname, name) if kind == HARDLINK else info.linkname
+                entries.append(
+                    Entry(
+                        path,
+                        kind,
+                        info.size if kind == REG else 0,
+                        info.mode,
+                        info.uid,
+                        info.gid,
+                        linkname,
+                        digest,
+                        content,
+                    )
+                )
+    except LayerError:
+        raise
+    except (tarfile.TarError, EOFError, zlib.error, zstandard.ZstdError, OSError) as exc:
+        raise LayerError(f"{name}: not a readable layer: {exc}") from None
+    return LayerSummary(tuple(entries), total, compression)
