@@ -255,3 +255,49 @@ def test_ctrl_c_during_a_smoke_test_leaves_nothing_behind(engine: Engine, tmp_pa
     assert proc.run([engine.cli, "ps", "-aq", "--filter", f"id={running[0]}"]).stdout.strip() == ""
     left = proc.run([engine.cli, "image", "ls", "-q", "--filter", f"reference={prefix}/*"])
     assert left.stdout.strip() == ""
+
+
+# --- analyze and diff on the demo's real images ---------------------------------------------------
+
+
+def test_dive_compatible_figures_equal_dives_own(
+    demo: dict[str, compare.VariantResult], engine: Engine, tmp_path: Path
+) -> None:
+    from slimstage import analysis, imagesource
+    from tests.test_dive import dive_json
+
+    for name in ("Dockerfile", "multistage-runtime"):
+        image = demo[name].image or ""
+        archive = tmp_path / f"{name}.tar"
+        proc.run([engine.cli, "save", "--output", str(archive), image])
+        theirs = dive_json(archive, tmp_path / f"{name}.json")
+        ours = analysis.analyze(imagesource.load(image)).dive  # streamed from the engine
+        assert ours.efficiency == theirs["efficiencyScore"], name
+        assert ours.inefficient_bytes == theirs["inefficientBytes"], name
+        assert ours.size_bytes == theirs["sizeBytes"], name
+
+
+def test_diff_of_single_and_multi_stage_names_the_compiler_toolchain(
+    demo: dict[str, compare.VariantResult],
+) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "slimstage",
+            "diff",
+            demo["Dockerfile"].image or "",
+            demo["multistage-runtime"].image or "",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-1000:]
+    removed = json.loads(result.stdout)["only_in_a"]
+    assert removed["by_leftover"][0]["name"] == "compilers"
+    biggest_packages = [p["name"] for p in removed["by_package"][:5]]
+    assert any(name.startswith(("gcc-", "cpp-", "g++-")) for name in biggest_packages)
+    assert any("/gcc/" in t["path"] or "gcc" in t["path"] for t in removed["top"][:5])

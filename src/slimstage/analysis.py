@@ -6,12 +6,13 @@ a report. Nothing here talks to the engine or prints.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from slimstage import dive, filetree, leftovers, packages, secrets
 from slimstage.imagearchive import Image
-from slimstage.layerscan import HARDLINK, REG
+from slimstage.layerscan import HARDLINK, REG, Entry
 
 
 @dataclass(frozen=True)
@@ -132,14 +133,38 @@ class Examined:
     files: dict[str, FileFacts]  # every visible file, by path without the leading slash
 
 
+def _digest(entry: Entry) -> int | None:
+    """An entry's CRC-32, read from its file when the scan skipped the content."""
+    if entry.digest is not None:
+        return entry.digest
+    if entry.location is None or entry.offset < 0:
+        return None
+    crc, left = 0, entry.size
+    with open(entry.location, "rb") as handle:
+        handle.seek(entry.offset)
+        while left > 0:
+            chunk = handle.read(min(left, 1 << 20))
+            if not chunk:
+                return None
+            crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+    return crc
+
+
+def same_content(old: Entry, new: Entry) -> bool:
+    if old.size != new.size:
+        return False
+    first = _digest(old)
+    return first is not None and first == _digest(new)
+
+
 def analyze(image: Image, *, top: int = 10) -> Analysis:
-    return examine(image, top=top).analysis
+    return examine(image, top=top, keep_files=False).analysis
 
 
-def examine(image: Image, *, top: int = 10) -> Examined:
-    """Analyze an image and keep what each visible file is, for `diff`."""
+def examine(image: Image, *, top: int = 10, keep_files: bool = True) -> Examined:
+    """Analyze an image and (with keep_files) keep what each visible file is, for `diff`."""
     entries = [layer.summary.entries for layer in image.layers]
-    stacked = filetree.stack(entries)
+    stacked = filetree.stack(entries, same_content)
     visible = visible_files(stacked)
     visible_bytes = sum(visible.values())
     size = stacked.stored_bytes
@@ -192,5 +217,6 @@ def examine(image: Image, *, top: int = 10) -> Examined:
             leftovers.category_of(path, bytecode_disabled=bytecode_disabled) if size else None,
         )
         for path, size in visible.items()
+        if keep_files
     }
     return Examined(result, files)

@@ -38,15 +38,6 @@ class _Node:
         new.children = {name: child.copy(new) for name, child in self.children.items()}
         return new
 
-    def path(self) -> str:
-        names = []
-        node: _Node | None = self
-        while node is not None and node.parent is not None:
-            name = node.name.removeprefix(_WHITEOUT) if node is self else node.name
-            names.append(name)
-            node = node.parent
-        return ("/" + "/".join(reversed(names))).replace("//", "/")
-
     def is_whiteout(self) -> bool:
         return self.name.startswith(_WHITEOUT)
 
@@ -60,10 +51,22 @@ class _Tree:
         new.root = self.root.copy(None)
         return new
 
-    def add_path(self, path: str, size: int, is_dir: bool) -> None:
+    def add_path(
+        self, path: str, size: int, is_dir: bool, parents: dict[str, _Node] | None = None
+    ) -> None:
+        """dive's AddPath. PARENTS, when given, caches folder nodes by path (for trees that
+        only grow, as a layer's own tree does while it is read)."""
         names = [n for n in path.strip("/").split("/") if n]
+        if not names:
+            return
         node = self.root
-        for index, name in enumerate(names):
+        start = 0
+        if parents is not None and len(names) > 1:
+            cached = parents.get("/".join(names[:-1]))
+            if cached is not None:
+                node, start = cached, len(names) - 1
+        for index in range(start, len(names)):
+            name = names[index]
             child = node.children.get(name)
             if child is None:
                 if name.startswith(_DOUBLE_WHITEOUT):
@@ -71,8 +74,9 @@ class _Tree:
                 child = _Node(name, node)
                 node.children[name] = child
             node = child
-            if index == len(names) - 1:
-                node.size, node.is_dir = size, is_dir
+            if index < len(names) - 1 and parents is not None:
+                parents["/".join(names[: index + 1])] = node
+        node.size, node.is_dir = size, is_dir
 
     def get(self, path: str) -> _Node | None:
         node = self.root
@@ -91,33 +95,38 @@ class _Tree:
             del node.parent.children[node.name]
 
     def stack(self, upper: _Tree) -> None:
-        for node in _child_first(upper.root):
+        for node, path in _child_first(upper.root):
             if node.is_whiteout():
-                self.remove(node.path())
+                self.remove(path)
             else:
-                self.add_path(node.path(), node.size, node.is_dir)
+                self.add_path(path, node.size, node.is_dir)
 
 
-def _child_first(node: _Node) -> list[_Node]:
-    """All nodes below NODE in dive's visit order: children by name, each before its parent."""
-    out: list[_Node] = []
-    stack: list[tuple[_Node, bool]] = [(node, False)]
+def _child_first(node: _Node, base: str = "") -> list[tuple[_Node, str]]:
+    """All nodes below NODE, with dive's path for each, in dive's visit order: children by
+    name, each before its parent. A whiteout's path is that of what it deletes."""
+    out: list[tuple[_Node, str]] = []
+    stack: list[tuple[_Node, str, bool]] = [(node, base, False)]
     while stack:
-        current, expanded = stack.pop()
+        current, path, expanded = stack.pop()
         if expanded:
             if current.parent is not None:
-                out.append(current)
+                name = current.name
+                visible = path + "/" + (name[4:] if name.startswith(_WHITEOUT) else name)
+                out.append((current, visible))
             continue
-        stack.append((current, True))
+        stack.append((current, path, True))
+        inner = path + "/" + current.name if current.parent is not None else path
         for name in sorted(current.children, reverse=True):
-            stack.append((current.children[name], False))
+            stack.append((current.children[name], inner, False))
     return out
 
 
 def _layer_tree(entries: Sequence[Entry]) -> _Tree:
     tree = _Tree()
+    parents: dict[str, _Node] = {}
     for entry in entries:
-        tree.add_path(entry.path, entry.size, entry.kind == DIR)
+        tree.add_path(entry.path, entry.size, entry.kind == DIR, parents)
     return tree
 
 
@@ -135,23 +144,24 @@ def figures(layers: Sequence[Sequence[Entry]]) -> DiveFigures:
     seen: dict[str, int] = {}
     stacked = trees[0].copy() if trees else _Tree()
     for tree in trees:
-        for node in _child_first(tree.root):
+        for node, path in _child_first(tree.root):
             if node.children:
                 continue  # only leaves are visited
-            path = node.path()
+            if path not in cumulative:
+                # dive creates the path's record first, with "smallest" unset (-1)...
+                cumulative[path], smallest[path] = 0, -1
             if node.is_whiteout():
                 previous = stacked.get(path)
                 if previous is None:
-                    break  # dive's visit of this layer ends on the error
-                size = (
-                    sum(n.size for n in [*_child_first(previous), previous])
-                    if previous.is_dir
-                    else 0
-                )
+                    # ...so a failing whiteout leaves -1 in the sum of smallest sizes, and the
+                    # error ends dive's visit of this layer.
+                    break
+                below = sum(n.size for n, _ in _child_first(previous))
+                size = below + previous.size if previous.is_dir else 0
             else:
                 size = node.size
-            cumulative[path] = cumulative.get(path, 0) + size
-            smallest[path] = min(smallest.get(path, size), size)
+            cumulative[path] += size
+            smallest[path] = size if smallest[path] < 0 else min(smallest[path], size)
             seen[path] = seen.get(path, 0) + 1
         # dive stacks layers 0..k-1 onto a copy of layer 0 for layer k's whiteouts.
         stacked.stack(tree)

@@ -15,7 +15,7 @@ So stored == visible + sum(waste), and efficiency = visible / stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from slimstage.layerscan import DIR, REG, SYMLINK, Entry
@@ -130,7 +130,14 @@ def _subtree_files(node: Node, prefix: str) -> Iterator[tuple[str, Node]]:
         yield from _subtree_files(child, f"{prefix}/{name}")
 
 
-def stack(layers: Sequence[Sequence[Entry]]) -> Stacked:
+def same_digest(old: Entry, new: Entry) -> bool:
+    return old.size == new.size and old.digest is not None and old.digest == new.digest
+
+
+def stack(
+    layers: Sequence[Sequence[Entry]], same_content: Callable[[Entry, Entry], bool] = same_digest
+) -> Stacked:
+    """Stack layers in order; SAME_CONTENT tells a rewrite of identical bytes from a change."""
     root = Node(None, -1)
     waste = dict.fromkeys(CAUSES, 0)
     result = Stacked(root, 0, waste, [])
@@ -191,7 +198,11 @@ def stack(layers: Sequence[Sequence[Entry]]) -> Stacked:
                 if old.is_dir:
                     hide(entry.path, old, "overwritten")
                 elif old.entry is not None and old.entry.size:
-                    same = old.entry.kind == REG and old.entry.digest == entry.digest
+                    same = (
+                        old.entry.kind == REG
+                        and entry.kind == REG
+                        and same_content(old.entry, entry)
+                    )
                     hide(entry.path, old, "rewritten_unchanged" if same else "overwritten")
                 if entry.kind != DIR:
                     stats.modified += 1

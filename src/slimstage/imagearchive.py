@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import platform as host_platform
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from slimstage.errors import UsageError
-from slimstage.layerscan import LayerError, LayerSummary, _SafeTarInfo, scan
+from slimstage.layerscan import LayerSummary, Readable, scan
+from slimstage.tarstream import TarError, TarStream
 
 JSON_LIMIT = 16 << 20
 INDEX_TYPES = {
@@ -71,11 +71,11 @@ def _looks_like_tar_or_compressed(head: bytes) -> bool:
 class _Peek:
     """Read the first bytes of a stream and then the whole stream, without seeking."""
 
-    def __init__(self, stream: IO[bytes], size: int = 1024) -> None:
+    def __init__(self, stream: Readable, size: int = 1024) -> None:
         self.head = stream.read(size)
         self.stream = stream
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int = -1, /) -> bytes:
         if self.head:
             if size is None or size < 0:
                 out = self.head + self.stream.read()
@@ -92,15 +92,25 @@ class _Collector:
         self.json: dict[str, bytes] = {}
         self.layers: dict[str, LayerSummary] = {}
 
-    def add(self, name: str, stream: IO[bytes], size: int) -> None:
-        peek = _Peek(stream)
-        head = peek.head
+    def add(self, name: str, stream: Readable, size: int, location: str | None) -> None:
+        if not (name.startswith("blobs/") or name.endswith((".tar", ".tar.gz", ".tgz", ".json"))):
+            if name not in ("manifest.json", "index.json", "repositories"):
+                return
+        seek = getattr(stream, "seek", None)
+        seekable = seek is not None and stream.seekable()  # type: ignore[attr-defined]
+        if seekable:
+            head = stream.read(1024)
+            seek(-len(head), 1)  # type: ignore[misc]
+            source: Readable = stream
+        else:
+            peek = _Peek(stream)
+            head, source = peek.head, peek
         if _is_json(head) and size <= JSON_LIMIT:
-            self.json[name] = peek.read()
+            self.json[name] = source.read(-1)
         elif _looks_like_tar_or_compressed(head) and (
             name.startswith("blobs/") or name.endswith((".tar", ".tar.gz", ".tgz"))
         ):
-            self.layers[name] = scan(peek, name)
+            self.layers[name] = scan(source, name, location=location if seekable else None)
 
 
 def _load_json(collector: _Collector, name: str, what: str) -> Any:
@@ -194,20 +204,24 @@ def _assemble(collector: _Collector, source: str, want: str | None) -> Image:
     return Image(source, layout, config, layers)
 
 
-def read_stream(stream: IO[bytes], source: str, *, platform: str | None = None) -> Image:
-    """An image from a tar stream: docker-save archive or OCI layout tar."""
+def read_stream(
+    stream: Readable, source: str, *, platform: str | None = None, location: str | None = None
+) -> Image:
+    """An image from a tar stream: docker-save archive or OCI layout tar.
+
+    LOCATION names the file the stream reads when it is one (and can seek): file contents are
+    then skipped and read back only where needed.
+    """
     collector = _Collector()
+    tar = TarStream(stream)
     try:
-        with tarfile.open(fileobj=stream, mode="r|", tarinfo=_SafeTarInfo) as tar:
-            for member in tar:
-                if not member.isfile():
-                    continue
-                fileobj = tar.extractfile(member)
-                if fileobj is not None:
-                    collector.add(member.name.removeprefix("./"), fileobj, member.size)
-    except LayerError:
+        for member in tar:
+            if member.isreg():
+                name = member.name.removeprefix("./")
+                collector.add(name, tar.window(), member.size, location)
+    except UsageError:
         raise
-    except (tarfile.TarError, EOFError, OSError) as exc:
+    except (TarError, ValueError, OSError) as exc:
         raise UsageError(f"{source}: not a readable image archive: {exc}") from None
     return _assemble(collector, source, platform)
 
@@ -223,5 +237,5 @@ def read_directory(path: Path, *, platform: str | None = None) -> Image:
         if blob.is_file() and not blob.is_symlink():
             name = blob.relative_to(path).as_posix()
             with blob.open("rb") as handle:
-                collector.add(name, handle, blob.stat().st_size)
+                collector.add(name, handle, blob.stat().st_size, str(blob))
     return _assemble(collector, str(path), platform)

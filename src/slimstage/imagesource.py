@@ -15,7 +15,9 @@ def load(target: str, *, platform: str | None = None) -> imagearchive.Image:
         return imagearchive.read_directory(path, platform=platform)
     if path.is_file():
         with path.open("rb") as stream:
-            return imagearchive.read_stream(stream, target, platform=platform)
+            return imagearchive.read_stream(
+                stream, target, platform=platform, location=str(path.resolve())
+            )
     engine = Engine.connect()
     if engine.inspect_image(target) is None:
         raise UsageError(f"{target}: no such file, folder or image in the engine")

@@ -8,22 +8,19 @@ and layers that expand far beyond their compressed size.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-import tarfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Protocol, cast
+from typing import Protocol
 
 import zstandard
 
 from slimstage.errors import UsageError
+from slimstage.tarstream import LNKTYPE, SYMTYPE, Member, TarError, TarStream, Window
 
 CHUNK = 1 << 20
-#: Tar meta headers (pax, GNU long names) larger than this are refused: real ones are tiny.
-MAX_META_HEADER = 1 << 20
 #: A layer may expand this many times over its compressed size (beyond FLOOR) before it is
 #: treated as a decompression bomb.
 MAX_RATIO = 200
@@ -59,8 +56,10 @@ class Entry:
     uid: int
     gid: int
     linkname: str
-    digest: bytes  # blake2b of the content for regular files, b"" otherwise
+    digest: int | None  # CRC-32 of a regular file's content; None when not read (see offset)
     content: bytes | None  # the kept or sniffed bytes, for the few files analyses read
+    location: str | None  # the file holding the content, when it was skipped
+    offset: int  # where in that file the content starts (-1: not skipped)
 
 
 @dataclass(frozen=True)
@@ -68,22 +67,6 @@ class LayerSummary:
     entries: tuple[Entry, ...]
     tar_bytes: int  # uncompressed size of the layer tar
     compression: str  # "none", "gzip" or "zstd"
-
-
-class _SafeTarInfo(tarfile.TarInfo):
-    """Refuses meta headers large enough to exhaust memory before tarfile reads them."""
-
-    def _proc_member(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
-        if self.type in (
-            tarfile.XHDTYPE,
-            tarfile.XGLTYPE,
-            tarfile.SOLARIS_XHDTYPE,
-            tarfile.GNUTYPE_LONGNAME,
-            tarfile.GNUTYPE_LONGLINK,
-        ):
-            if self.size > MAX_META_HEADER:
-                raise tarfile.HeaderError(f"tar meta header of {self.size} bytes")
-        return super()._proc_member(tar)  # type: ignore[misc,no-any-return]
 
 
 class _Counting(io.RawIOBase):
@@ -161,6 +144,10 @@ def _zstd() -> Callable[[bytes], bytes]:
 def open_layer(stream: Readable, name: str) -> tuple[Readable, str]:
     """Wrap a raw blob stream: detect gzip/zstd by magic bytes; the second item names it."""
     head = stream.read(4)
+    seek = getattr(stream, "seek", None)
+    if head[:2] != b"\x1f\x8b" and head != b"\x28\xb5\x2f\xfd" and seek and stream.seekable():  # type: ignore[attr-defined]
+        seek(-len(head), 1)
+        return stream, "none"
     rest = _Prefixed(head, stream)
     if head[:2] == b"\x1f\x8b":
         return io.BufferedReader(_Decompressed(_Counting(rest), _gzip(), name), CHUNK), "gzip"
@@ -201,6 +188,8 @@ class _Prefixed(io.RawIOBase):
 
 def normalize(name: str, where: str) -> str:
     """A tar member name as a path below the root; refuses names that climb out of it."""
+    if name.startswith("/"):
+        raise LayerError(f"{where}: entry {name!r} has an absolute path")
     parts = []
     for part in name.replace("\\", "/").split("/"):
         if part in ("", "."):
@@ -211,64 +200,73 @@ def normalize(name: str, where: str) -> str:
     return "/".join(parts)
 
 
-def _kind(info: tarfile.TarInfo) -> str:
-    if info.isreg():
+def _kind(member: Member) -> str:
+    if member.isreg():
         return REG
-    if info.isdir():
+    if member.isdir():
         return DIR
-    if info.issym():
+    if member.type == SYMTYPE:
         return SYMLINK
-    if info.islnk():
+    if member.type == LNKTYPE:
         return HARDLINK
     return OTHER
 
 
-def scan(stream: Readable, name: str) -> LayerSummary:
-    """Summarize one layer blob read from STREAM (already positioned at its start)."""
+def scan(stream: Readable, name: str, *, location: str | None = None) -> LayerSummary:
+    """Summarize one layer blob read from STREAM (positioned at its start).
+
+    With LOCATION (the file the stream reads, when it can seek and the layer is not compressed)
+    file contents are skipped rather than read; each entry keeps its offset so the few contents
+    needed later (digests of overwritten files) can be read from there.
+    """
     source, compression = open_layer(stream, name)
+    lazy = location is not None and compression == "none"
+    base = stream.start if lazy and isinstance(stream, Window) else 0
+    tar = TarStream(source)
     entries: list[Entry] = []
     total = 0
     try:
-        fileobj = cast(IO[bytes], source)
-        with tarfile.open(fileobj=fileobj, mode="r|", tarinfo=_SafeTarInfo) as tar:
-            for info in tar:
-                path = normalize(info.name, name)
-                if not path:
-                    continue
-                kind = _kind(info)
-                digest = b""
-                content: bytes | None = None
-                if kind == REG:
-                    member = tar.extractfile(info)
-                    assert member is not None
-                    hasher = hashlib.blake2b(digest_size=16)
-                    limit = (
-                        KEEP_LIMIT if KEEP.match(path) else SNIFF_LIMIT if SNIFF.match(path) else 0
-                    )
+        for member in tar:
+            path = normalize(member.name, name)
+            if not path:
+                continue
+            kind = _kind(member)
+            digest: int | None = None
+            content: bytes | None = None
+            offset = -1
+            size = member.size if kind == REG else 0
+            if kind == REG:
+                limit = KEEP_LIMIT if KEEP.match(path) else SNIFF_LIMIT if SNIFF.match(path) else 0
+                if lazy and not limit:
+                    offset = base + member.offset
+                else:
+                    crc = 0
                     kept = bytearray()
-                    while chunk := member.read(CHUNK):
-                        hasher.update(chunk)
+                    for chunk in tar.chunks():
+                        crc = zlib.crc32(chunk, crc)
                         if len(kept) < limit:
                             kept += chunk[: limit - len(kept)]
-                    digest = hasher.digest()
+                    digest = crc
                     content = bytes(kept) if limit else None
-                    total += info.size
-                linkname = normalize(info.linkname, name) if kind == HARDLINK else info.linkname
-                entries.append(
-                    Entry(
-                        path,
-                        kind,
-                        info.size if kind == REG else 0,
-                        info.mode,
-                        info.uid,
-                        info.gid,
-                        linkname,
-                        digest,
-                        content,
-                    )
+                total += size
+            linkname = normalize(member.linkname, name) if kind == HARDLINK else member.linkname
+            entries.append(
+                Entry(
+                    path,
+                    kind,
+                    size,
+                    member.mode,
+                    member.uid,
+                    member.gid,
+                    linkname,
+                    digest,
+                    content,
+                    location if offset >= 0 else None,
+                    offset,
                 )
+            )
     except LayerError:
         raise
-    except (tarfile.TarError, EOFError, zlib.error, zstandard.ZstdError, OSError) as exc:
+    except (TarError, ValueError, EOFError, zlib.error, zstandard.ZstdError, OSError) as exc:
         raise LayerError(f"{name}: not a readable layer: {exc}") from None
     return LayerSummary(tuple(entries), total, compression)

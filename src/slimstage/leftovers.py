@@ -36,6 +36,9 @@ CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# One search over all patterns first: most paths match none, and then one search is enough.
+_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in CATEGORIES))
+
 
 @dataclass(frozen=True)
 class Leftover:
@@ -46,6 +49,8 @@ class Leftover:
 
 
 def category_of(path: str, *, bytecode_disabled: bool) -> str | None:
+    if not _ANY.search(path):
+        return None
     for name, pattern in CATEGORIES:
         if pattern.search(path):
             if name == "bytecode" and not bytecode_disabled:

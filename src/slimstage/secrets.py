@@ -28,6 +28,38 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("git-credentials", r"(^|/)\.git-credentials$"),
     )
 )
+# Every rule above ends in one of these names (or under legacy_credentials/): a cheap first test.
+_NAMES = frozenset(
+    {
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "credentials",
+        "credentials.db",
+        "access_tokens.db",
+        "application_default_credentials.json",
+        "accessTokens.json",
+        "config",
+        "config.json",
+        ".netrc",
+        "_netrc",
+        ".pypirc",
+        ".npmrc",
+        ".git-credentials",
+    }
+)
+
+
+def _candidate(path: str) -> bool:
+    name = path.rpartition("/")[2]
+    return (
+        name in _NAMES
+        or name.startswith((".env", "msal_token_cache"))
+        or "legacy_credentials/" in path
+    )
+
+
 _KEY_FILE = re.compile(r"\.(pem|key|p8)$")
 _PRIVATE_KEY = re.compile(rb"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----")
 SECRET_NAME = re.compile(
@@ -51,7 +83,9 @@ def in_layers(layers: Iterable[tuple[int, Iterable[Entry]]], visible: set[str]) 
         for entry in entries:
             if entry.kind != REG:
                 continue
-            kind = next((k for k, pattern in _RULES if pattern.search(entry.path)), None)
+            kind = None
+            if _candidate(entry.path):
+                kind = next((k for k, pattern in _RULES if pattern.search(entry.path)), None)
             if kind is None and _KEY_FILE.search(entry.path) and entry.content:
                 if _PRIVATE_KEY.search(entry.content):
                     kind = "private-key"

