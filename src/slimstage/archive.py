@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import tarfile
 import zlib
 from dataclasses import dataclass
-from typing import IO
 
 from slimstage.errors import UsageError
+from slimstage.tarstream import Source, TarError, TarStream
 
 _CHUNK = 1 << 20
 #: gzip at its default level, as `docker push` compresses layers.
@@ -22,7 +21,7 @@ class LayerSizes:
     compressed: int
 
 
-def gzip_size(stream: IO[bytes], *, level: int = GZIP_LEVEL) -> tuple[int, int]:
+def gzip_size(stream: Source, *, level: int = GZIP_LEVEL) -> tuple[int, int]:
     """Return (bytes read, bytes gzip would write) without keeping the compressed data."""
     compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
     read = written = 0
@@ -33,7 +32,7 @@ def gzip_size(stream: IO[bytes], *, level: int = GZIP_LEVEL) -> tuple[int, int]:
     return read, written
 
 
-def layer_sizes(stream: IO[bytes]) -> list[LayerSizes]:
+def layer_sizes(stream: Source) -> list[LayerSizes]:
     """Sizes of each layer of the one image in a docker-save archive read from a stream.
 
     Works for both layouts: classic (`<id>/layer.tar`) and the OCI one Docker 25+ writes
@@ -42,19 +41,16 @@ def layer_sizes(stream: IO[bytes]) -> list[LayerSizes]:
     """
     measured: dict[str, tuple[int, int]] = {}
     manifest: list[dict[str, object]] | None = None
+    tar = TarStream(stream)
     try:
-        with tarfile.open(fileobj=stream, mode="r|") as tar:
-            for member in tar:
-                if not member.isfile():
-                    continue
-                fileobj = tar.extractfile(member)
-                if fileobj is None:
-                    continue
-                if member.name == "manifest.json":
-                    manifest = json.loads(fileobj.read(_CHUNK * 4))
-                elif member.name.endswith("/layer.tar") or member.name.startswith("blobs/"):
-                    measured[member.name] = gzip_size(fileobj)
-    except (tarfile.TarError, EOFError, OSError) as exc:
+        for member in tar:
+            if not member.isreg():
+                continue
+            if member.name == "manifest.json":
+                manifest = json.loads(tar.read_all(_CHUNK * 4))
+            elif member.name.endswith("/layer.tar") or member.name.startswith("blobs/"):
+                measured[member.name] = gzip_size(tar.window())
+    except (TarError, ValueError, OSError) as exc:
         raise UsageError(f"not a readable image archive: {exc}") from exc
     if not manifest:
         raise UsageError("not an image archive: no manifest.json")

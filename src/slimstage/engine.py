@@ -230,19 +230,21 @@ class Engine:
 
     # -- containers -----------------------------------------------------------------------------
 
-    def run_detached(
+    def _run_command(
         self,
+        mode: str,
         image: str,
+        command: Sequence[str],
         *,
         labels: Mapping[str, str],
         publish: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
         network: str | None = None,
-        command: Sequence[str] = (),
         user: str | None = None,
         entrypoint: str | None = None,
-    ) -> str:
-        cmd = [self.cli, "run", "--detach", "--label", f"{LABEL}=true"]
+    ) -> list[str]:
+        """`docker run MODE ...`: every container slimstage starts carries its label."""
+        cmd = [self.cli, "run", mode, "--label", f"{LABEL}=true"]
         for key, value in labels.items():
             cmd += ["--label", f"{key}={value}"]
         for spec in publish:
@@ -255,7 +257,31 @@ class Engine:
             cmd += ["--user", user]
         if entrypoint is not None:
             cmd += ["--entrypoint", entrypoint]
-        cmd += [image, *command]
+        return [*cmd, image, *command]
+
+    def run_detached(
+        self,
+        image: str,
+        *,
+        labels: Mapping[str, str],
+        publish: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        network: str | None = None,
+        command: Sequence[str] = (),
+        user: str | None = None,
+        entrypoint: str | None = None,
+    ) -> str:
+        cmd = self._run_command(
+            "--detach",
+            image,
+            command,
+            labels=labels,
+            publish=publish,
+            env=env,
+            network=network,
+            user=user,
+            entrypoint=entrypoint,
+        )
         return proc.run(cmd).stdout.strip()
 
     def run_once(
@@ -271,18 +297,16 @@ class Engine:
         timeout: float = 300,
     ) -> proc.Result:
         """Run a command in a throw-away container and return what it printed."""
-        cmd = [self.cli, "run", "--rm", "--label", f"{LABEL}=true"]
-        for key, value in labels.items():
-            cmd += ["--label", f"{key}={value}"]
-        for key, value in (env or {}).items():
-            cmd += ["--env", f"{key}={value}"]
-        if network:
-            cmd += ["--network", network]
-        if user:
-            cmd += ["--user", user]
-        if entrypoint is not None:
-            cmd += ["--entrypoint", entrypoint]
-        cmd += [image, *command]
+        cmd = self._run_command(
+            "--rm",
+            image,
+            command,
+            labels=labels,
+            env=env,
+            network=network,
+            user=user,
+            entrypoint=entrypoint,
+        )
         return proc.run(cmd, check=False, timeout=timeout)
 
     def container_state(self, container: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from slimstage.errors import UsageError
-from slimstage.layerscan import LayerSummary, Readable, scan
+from slimstage.layerscan import LayerSummary, Prefixed, Readable, scan
 from slimstage.tarstream import TarError, TarStream
 
 JSON_LIMIT = 16 << 20
@@ -68,25 +68,6 @@ def _looks_like_tar_or_compressed(head: bytes) -> bool:
     )
 
 
-class _Peek:
-    """Read the first bytes of a stream and then the whole stream, without seeking."""
-
-    def __init__(self, stream: Readable, size: int = 1024) -> None:
-        self.head = stream.read(size)
-        self.stream = stream
-
-    def read(self, size: int = -1, /) -> bytes:
-        if self.head:
-            if size is None or size < 0:
-                out = self.head + self.stream.read()
-                self.head = b""
-                return out
-            out = self.head[:size]
-            self.head = self.head[size:]
-            return out
-        return self.stream.read(size)
-
-
 class _Collector:
     def __init__(self) -> None:
         self.json: dict[str, bytes] = {}
@@ -103,8 +84,8 @@ class _Collector:
             seek(-len(head), 1)  # type: ignore[misc]
             source: Readable = stream
         else:
-            peek = _Peek(stream)
-            head, source = peek.head, peek
+            head = stream.read(1024)
+            source = Prefixed(head, stream)
         if _is_json(head) and size <= JSON_LIMIT:
             self.json[name] = source.read(-1)
         elif _looks_like_tar_or_compressed(head) and (

@@ -148,7 +148,7 @@ def open_layer(stream: Readable, name: str) -> tuple[Readable, str]:
     if head[:2] != b"\x1f\x8b" and head != b"\x28\xb5\x2f\xfd" and seek and stream.seekable():  # type: ignore[attr-defined]
         seek(-len(head), 1)
         return stream, "none"
-    rest = _Prefixed(head, stream)
+    rest = Prefixed(head, stream)
     if head[:2] == b"\x1f\x8b":
         return io.BufferedReader(_Decompressed(_Counting(rest), _gzip(), name), CHUNK), "gzip"
     if head == b"\x28\xb5\x2f\xfd":
@@ -156,7 +156,9 @@ def open_layer(stream: Readable, name: str) -> tuple[Readable, str]:
     return rest, "none"
 
 
-class _Prefixed(io.RawIOBase):
+class Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read (to sniff them), given back first."""
+
     def __init__(self, prefix: bytes, stream: Readable) -> None:
         self.prefix = prefix
         self.stream = stream
