@@ -136,3 +136,28 @@ class _Unseekable:
     def read(self, size: int = -1, /) -> bytes:
         data: bytes = self.handle.read(size)  # type: ignore[attr-defined]
         return data
+
+
+def test_apk_database_attribution(tmp_path: Path) -> None:
+    installed = (
+        "C:Q1abc=\nP:musl\nV:1.2.5-r0\nF:lib\nR:ld-musl-x86_64.so.1\n\n"
+        "P:busybox\nV:1.36\nF:bin\nR:busybox\nF:etc\nR:securetty\n\n"
+    )
+    spec = ImageSpec(
+        [
+            [
+                ("file", "lib/ld-musl-x86_64.so.1", "m" * 600),
+                ("file", "bin/busybox", "b" * 900),
+                ("file", "etc/securetty", "s" * 10),
+                ("file", "lib/apk/db/installed", installed),
+                ("file", "var/cache/apk/APKINDEX.tar.gz", "i" * 300),
+            ]
+        ]
+    )
+    path = docker_classic(tmp_path / "alpine.tar", spec)
+    with path.open("rb") as stream:
+        result = analysis.analyze(imagearchive.read_stream(stream, "alpine.tar"))
+    owned = {(o.name, o.manager): (o.bytes, o.files) for o in result.packages.os}
+    assert owned == {("busybox", "apk"): (910, 2), ("musl", "apk"): (600, 1)}
+    assert result.packages.unowned_bytes == len(installed) + 300
+    assert [(lo.category, lo.bytes) for lo in result.leftovers] == [("package-indexes", 300)]

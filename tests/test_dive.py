@@ -55,3 +55,33 @@ def test_equal_to_dive_itself_on_the_crafted_archive(tmp_path: Path) -> None:
     assert ours.efficiency == theirs["efficiencyScore"]
     assert ours.inefficient_bytes == theirs["inefficientBytes"]
     assert ours.size_bytes == theirs["sizeBytes"]
+
+
+def test_dive_compatible_command_prints_dives_json(tmp_path: Path) -> None:
+    archive = docker_classic(tmp_path / "image.tar", ImageSpec([L0, L1, L2]))
+    theirs = dive_json(archive, tmp_path / "dive.json")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "slimstage",
+            "analyze",
+            str(archive),
+            "--dive-compatible",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = json.loads(result.stdout)["image"]
+    assert ours["efficiencyScore"] == theirs["efficiencyScore"]
+    assert ours["inefficientBytes"] == theirs["inefficientBytes"]
+    assert ours["sizeBytes"] == theirs["sizeBytes"]
+
+    def refs(items: object) -> list[tuple[object, ...]]:
+        assert isinstance(items, list)
+        return sorted((r["file"], r["count"], r["sizeBytes"]) for r in items)
+
+    assert refs(ours["fileReference"]) == refs(theirs["fileReference"])

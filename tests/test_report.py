@@ -5,6 +5,7 @@ import json
 from slimstage import report
 from slimstage.compare import VariantResult
 from slimstage.smoke import Smoke
+from slimstage.units import human_bytes
 
 
 def _result(
@@ -36,11 +37,11 @@ RESULTS = [
 
 
 def test_human_bytes_uses_decimal_units_like_docker_images() -> None:
-    assert report.human_bytes(526_000_000) == "526.0MB"
-    assert report.human_bytes(999) == "999B"
-    assert report.human_bytes(1_500) == "1.5kB"
-    assert report.human_bytes(2_000_000_000) == "2.0GB"
-    assert report.human_bytes(None) == "-"
+    assert human_bytes(526_000_000) == "526.0MB"
+    assert human_bytes(999) == "999B"
+    assert human_bytes(1_500) == "1.5kB"
+    assert human_bytes(2_000_000_000) == "2.0GB"
+    assert human_bytes(None) == "-"
 
 
 def test_table_has_deltas_against_the_first_variant() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from slimstage.analysis import Analysis
 from slimstage.imagediff import ImageDiff, Named, Side
-from slimstage.report import human_bytes
+from slimstage.units import human_bytes
 
 ANALYSIS_SCHEMA = "slimstage.analyze/1"
 DIFF_SCHEMA = "slimstage.diff/1"

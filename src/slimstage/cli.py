@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail when this leftover category is present (repeatable)",
     )
     analyze.add_argument("--allow-secrets", action="store_true", help="do not fail on secrets")
+    analyze.add_argument(
+        "--dive-compatible",
+        action="store_true",
+        help="print only dive 0.13's efficiencyScore and inefficientBytes, computed as dive does",
+    )
 
     diff = sub.add_parser("diff", help="what is in one image and not in the other")
     diff.add_argument("a")
@@ -156,6 +161,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "diff":
             return analyze.diff(
                 a=args.a, b=args.b, platform=args.platform, output_format=args.format, top=args.top
+            )
+        if args.dive_compatible:
+            return analyze.dive_compatible(
+                target=args.target, platform=args.platform, output_format=args.format
             )
         return analyze.analyze(
             target=args.target,

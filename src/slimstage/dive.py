@@ -94,8 +94,9 @@ class _Tree:
         if node is not None and node.parent is not None:
             del node.parent.children[node.name]
 
-    def stack(self, upper: _Tree) -> None:
-        for node, path in _child_first(upper.root):
+    def stack(self, upper: list[tuple[_Node, str]]) -> None:
+        """Graft an upper tree, given as its _child_first() order, as dive's Stack does."""
+        for node, path in upper:
             if node.is_whiteout():
                 self.remove(path)
             else:
@@ -135,6 +136,22 @@ class DiveFigures:
     efficiency: float
     inefficient_bytes: int
     size_bytes: int
+    # dive's fileReference: (path, times seen, cumulative bytes), largest first
+    references: tuple[tuple[str, int, int], ...] = ()
+
+    def as_dive_json(self) -> dict[str, object]:
+        """The `image` object of `dive --json`, with dive's key names."""
+        return {
+            "image": {
+                "sizeBytes": self.size_bytes,
+                "inefficientBytes": self.inefficient_bytes,
+                "efficiencyScore": self.efficiency,
+                "fileReference": [
+                    {"count": count, "sizeBytes": size, "file": path}
+                    for path, count, size in self.references
+                ],
+            }
+        }
 
 
 def figures(layers: Sequence[Sequence[Entry]]) -> DiveFigures:
@@ -142,9 +159,13 @@ def figures(layers: Sequence[Sequence[Entry]]) -> DiveFigures:
     cumulative: dict[str, int] = {}
     smallest: dict[str, int] = {}
     seen: dict[str, int] = {}
-    stacked = trees[0].copy() if trees else _Tree()
-    for tree in trees:
-        for node, path in _child_first(tree.root):
+    # The stacked tree only serves whiteout lookups: build it only as far as they need it.
+    whiteouts = [i for i, entries in enumerate(layers) if any(_WHITEOUT in e.path for e in entries)]
+    last_needed = whiteouts[-1] if whiteouts else -1
+    stacked = trees[0].copy() if last_needed >= 0 else _Tree()
+    for index, tree in enumerate(trees):
+        order = _child_first(tree.root)
+        for node, path in order:
             if node.children:
                 continue  # only leaves are visited
             if path not in cumulative:
@@ -156,17 +177,22 @@ def figures(layers: Sequence[Sequence[Entry]]) -> DiveFigures:
                     # ...so a failing whiteout leaves -1 in the sum of smallest sizes, and the
                     # error ends dive's visit of this layer.
                     break
-                below = sum(n.size for n, _ in _child_first(previous))
-                size = below + previous.size if previous.is_dir else 0
+                size = 0
+                if previous.is_dir:
+                    size = previous.size + sum(n.size for n, _ in _child_first(previous))
             else:
                 size = node.size
             cumulative[path] += size
             smallest[path] = size if smallest[path] < 0 else min(smallest[path], size)
             seen[path] = seen.get(path, 0) + 1
         # dive stacks layers 0..k-1 onto a copy of layer 0 for layer k's whiteouts.
-        stacked.stack(tree)
+        if index < last_needed:
+            stacked.stack(order)
     total = sum(cumulative.values())
     score = 1.0 if total == 0 else sum(smallest.values()) / total
-    inefficient = sum(cumulative[p] for p, count in seen.items() if count >= 2)
+    repeated = [(p, count, cumulative[p]) for p, count in seen.items() if count >= 2]
+    inefficient = sum(size for _, _, size in repeated)
     size_bytes = sum(e.size for entries in layers for e in entries)
-    return DiveFigures(score, inefficient, size_bytes)
+    # dive sorts by size with an unstable sort; ties are ordered by path here.
+    references = tuple(sorted(repeated, key=lambda r: (-r[2], r[0])))
+    return DiveFigures(score, inefficient, size_bytes, references)

@@ -7,20 +7,9 @@ import json
 from collections.abc import Sequence
 
 from slimstage.compare import VariantResult
+from slimstage.units import human_bytes
 
 SCHEMA = "slimstage.compare/1"
-
-
-def human_bytes(n: int | None) -> str:
-    """Decimal units, as `docker images` prints them."""
-    if n is None:
-        return "-"
-    value = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f}{unit}" if unit == "B" else f"{value:.1f}{unit}"
-        value /= 1000
-    return f"{value:.1f}GB"
 
 
 def _seconds(value: float | None) -> str:

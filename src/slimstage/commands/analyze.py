@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from slimstage import analysis, analysis_report, gate, imagediff, imagesource, proc
+from slimstage import analysis, analysis_report, dive, gate, imagediff, imagesource, proc
 from slimstage.errors import GateFailed
 
 RENDER = {
@@ -51,6 +52,20 @@ def _rules(
     if allow_secrets:
         rules = replace(rules, allow_secrets=True)
     return rules
+
+
+def dive_compatible(*, target: str, platform: str | None, output_format: str) -> int:
+    """Only the figures dive 0.13 reports, in dive's terms, for checking one against the other."""
+    image = imagesource.load(target, platform=platform)
+    figures = dive.figures([layer.summary.entries for layer in image.layers])
+    if output_format == "json":
+        sys.stdout.write(json.dumps(figures.as_dive_json(), indent=2) + "\n")
+    else:
+        sys.stdout.write(
+            f"efficiencyScore: {figures.efficiency!r}\ninefficientBytes: "
+            f"{figures.inefficient_bytes}\nsizeBytes: {figures.size_bytes}\n"
+        )
+    return 0
 
 
 def analyze(
