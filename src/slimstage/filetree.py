@@ -43,7 +43,6 @@ class LayerStats:
     added: int = 0
     modified: int = 0
     deleted: int = 0
-    bytes_added: int = 0
 
 
 @dataclass
@@ -208,7 +207,6 @@ def stack(
                     stats.modified += 1
             elif entry.kind != DIR:
                 stats.added += 1
-            stats.bytes_added += entry.size
             parent.children[name] = Node(entry, index)
         result.layer_stats.append(stats)
     return result

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from slimstage.errors import UsageError
-from slimstage.layerscan import LayerSummary, Prefixed, Readable, scan
-from slimstage.tarstream import TarError, TarStream
+from slimstage.layerscan import LayerSummary, Prefixed, scan
+from slimstage.tarstream import Source, TarError, TarStream
 
 JSON_LIMIT = 16 << 20
 INDEX_TYPES = {
@@ -73,7 +73,7 @@ class _Collector:
         self.json: dict[str, bytes] = {}
         self.layers: dict[str, LayerSummary] = {}
 
-    def add(self, name: str, stream: Readable, size: int, location: str | None) -> None:
+    def add(self, name: str, stream: Source, size: int, location: str | None) -> None:
         if not (name.startswith("blobs/") or name.endswith((".tar", ".tar.gz", ".tgz", ".json"))):
             if name not in ("manifest.json", "index.json", "repositories"):
                 return
@@ -82,7 +82,7 @@ class _Collector:
         if seekable:
             head = stream.read(1024)
             seek(-len(head), 1)  # type: ignore[misc]
-            source: Readable = stream
+            source: Source = stream
         else:
             head = stream.read(1024)
             source = Prefixed(head, stream)
@@ -186,7 +186,7 @@ def _assemble(collector: _Collector, source: str, want: str | None) -> Image:
 
 
 def read_stream(
-    stream: Readable, source: str, *, platform: str | None = None, location: str | None = None
+    stream: Source, source: str, *, platform: str | None = None, location: str | None = None
 ) -> Image:
     """An image from a tar stream: docker-save archive or OCI layout tar.
 

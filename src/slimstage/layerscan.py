@@ -13,12 +13,11 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 import zstandard
 
 from slimstage.errors import UsageError
-from slimstage.tarstream import LNKTYPE, SYMTYPE, Member, TarError, TarStream, Window
+from slimstage.tarstream import LNKTYPE, SYMTYPE, Member, Source, TarError, TarStream, Window
 
 CHUNK = 1 << 20
 #: A layer may expand this many times over its compressed size (beyond FLOOR) before it is
@@ -37,10 +36,6 @@ KEEP_LIMIT = 32 << 20
 # Files read only to see whether they hold a private key.
 SNIFF = re.compile(r".*\.(pem|key|p8)$|(^|.*/)id_(rsa|dsa|ecdsa|ed25519)$")
 SNIFF_LIMIT = 64 << 10
-
-
-class Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class LayerError(UsageError):
@@ -72,7 +67,7 @@ class LayerSummary:
 class _Counting(io.RawIOBase):
     """Counts bytes read through it (the compressed side)."""
 
-    def __init__(self, raw: Readable) -> None:
+    def __init__(self, raw: Source) -> None:
         self.raw = raw
         self.count = 0
 
@@ -141,7 +136,7 @@ def _zstd() -> Callable[[bytes], bytes]:
     return obj.decompress
 
 
-def open_layer(stream: Readable, name: str) -> tuple[Readable, str]:
+def open_layer(stream: Source, name: str) -> tuple[Source, str]:
     """Wrap a raw blob stream: detect gzip/zstd by magic bytes; the second item names it."""
     head = stream.read(4)
     seek = getattr(stream, "seek", None)
@@ -159,7 +154,7 @@ def open_layer(stream: Readable, name: str) -> tuple[Readable, str]:
 class Prefixed(io.RawIOBase):
     """A stream whose first bytes were already read (to sniff them), given back first."""
 
-    def __init__(self, prefix: bytes, stream: Readable) -> None:
+    def __init__(self, prefix: bytes, stream: Source) -> None:
         self.prefix = prefix
         self.stream = stream
 
@@ -214,7 +209,7 @@ def _kind(member: Member) -> str:
     return OTHER
 
 
-def scan(stream: Readable, name: str, *, location: str | None = None) -> LayerSummary:
+def scan(stream: Source, name: str, *, location: str | None = None) -> LayerSummary:
     """Summarize one layer blob read from STREAM (positioned at its start).
 
     With LOCATION (the file the stream reads, when it can seek and the layer is not compressed)

@@ -46,9 +46,6 @@ class Context:
     reachable: frozenset[int]
     has_dockerignore: bool
 
-    def is_final(self, stage: Stage) -> bool:
-        return stage.index == self.final.index
-
 
 Check = Callable[[Context], Iterator[tuple[Instruction | Stage, str]]]
 
