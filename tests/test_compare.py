@@ -301,3 +301,55 @@ def test_diff_of_single_and_multi_stage_names_the_compiler_toolchain(
     biggest_packages = [p["name"] for p in removed["by_package"][:5]]
     assert any(name.startswith(("gcc-", "cpp-", "g++-")) for name in biggest_packages)
     assert any("/gcc/" in t["path"] or "gcc" in t["path"] for t in removed["top"][:5])
+
+
+def test_build_args_and_target_reach_the_build(engine: Engine, tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path / "args",
+        {
+            "Dockerfile": (
+                "FROM python:3.13-slim AS serve\nARG MSG=unset\nWORKDIR /srv\n"
+                'RUN echo "$MSG" > "/srv/$MSG.txt"\nEXPOSE 8000\n'
+                'CMD ["python", "-m", "http.server", "8000"]\n'
+                "FROM serve AS broken\n"
+                'CMD ["python", "-c", "raise SystemExit(9)"]\n'
+            )
+        },
+    )
+    base = [
+        sys.executable,
+        "-m",
+        "slimstage",
+        "compare",
+        str(folder),
+        "--format",
+        "json",
+        "--no-warm",
+        "--smoke-path",
+        "/hello.txt",
+        "--smoke-timeout",
+        "30",
+    ]
+    with_both = subprocess.run(
+        [*base, "--build-arg", "MSG=hello", "--target", "serve"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert with_both.returncode == 0, with_both.stderr[-1500:]
+    assert json.loads(with_both.stdout)["variants"][0]["smoke"]["ok"] is True
+    # Without the target, the last stage is built and its container exits.
+    without_target = subprocess.run(
+        [*base, "--build-arg", "MSG=hello"], capture_output=True, text=True, check=False
+    )
+    assert without_target.returncode == 1
+    assert "container exited (9)" in json.loads(without_target.stdout)["variants"][0]["error"]
+    # Without the build argument, /hello.txt does not exist: 404 is no good answer.
+    without_arg = subprocess.run(
+        [*base, "--target", "serve", "--smoke-timeout", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert without_arg.returncode == 1
+    assert "last status: 404" in json.loads(without_arg.stdout)["variants"][0]["error"]

@@ -85,18 +85,16 @@ class BaseStatus:
 def status(engine: Engine, release: Release) -> list[BaseStatus]:
     out = []
     for image in base_images(release):
-        for tag in image.tags[:1]:
-            data = engine.inspect_image(tag)
-            labels = engine.image_labels(tag) if data else {}
-            out.append(
-                BaseStatus(
-                    tag=tag,
-                    kind=image.kind,
-                    present=data is not None,
-                    stand_in=labels.get(LABEL_STAND_IN) == "true",
-                    built_from=labels.get(LABEL_BUILT_FROM, ""),
-                )
+        labels = engine.image_labels(image.tag)  # empty when the image is absent
+        out.append(
+            BaseStatus(
+                tag=image.tag,
+                kind=image.kind,
+                present=engine.inspect_image(image.tag) is not None,
+                stand_in=labels.get(LABEL_STAND_IN) == "true",
+                built_from=labels.get(LABEL_BUILT_FROM, ""),
             )
+        )
     return out
 
 

@@ -161,18 +161,18 @@ def _measure(
     base = bases_named[-1] if bases_named else None
     if work.error is not None or not work.image_id:
         return VariantResult(
-            variant.name,
-            str(variant.dockerfile),
-            None,
-            base,
-            None,
-            None,
-            None,
-            None,
-            work.cold,
-            None,
-            None,
-            work.error or "build produced no image",
+            name=variant.name,
+            dockerfile=str(variant.dockerfile),
+            image=None,
+            base=base,
+            stand_in_base=None,
+            size_bytes=None,
+            compressed_bytes=None,
+            layers=None,
+            build_seconds_cold=work.cold,
+            build_seconds_warm=None,
+            smoke=None,
+            error=work.error or "build produced no image",
         )
     data = engine.inspect_image(work.image_id) or {}
     config = data.get("Config") or {}
