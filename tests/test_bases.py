@@ -169,3 +169,22 @@ def test_apt_and_a_source_build_work_on_the_stand_in(
     compiled, user_site = probe.stdout.split()
     assert compiled.endswith(".so")
     assert user_site.startswith("/root/.local/lib/python3.13/site-packages/")
+
+
+@pytest.mark.engine
+def test_bookworm_release_gives_python_3_11(engine: Engine, sweeper: Sweeper) -> None:
+    # Built once and kept as a cache, like the trixie stand-ins.
+    rows = bases.build_all(engine, bases.BuildOptions(release=bases.RELEASES["bookworm"]))
+    assert [row.tag for row in rows] == [
+        "debian:bookworm-slim",
+        "python:3.11-slim",
+        "slimstage/python:3.11-runtime",
+    ]
+    assert all(row.present and row.stand_in for row in rows)
+    for image in ("python:3.11-slim", "slimstage/python:3.11-runtime"):
+        out = engine.run_once(
+            image,
+            ["python3", "-c", "import sys, ssl, sqlite3; print(sys.version_info[:2])"],
+            labels=sweeper.labels,
+        )
+        assert out.stdout.strip() == "(3, 11)", out.stderr
