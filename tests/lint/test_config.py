@@ -50,3 +50,10 @@ def test_bad_config_is_a_usage_error(tmp_path: Path, content: str, message: str)
 def test_explicit_missing_config(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         load(tmp_path / "missing.toml", tmp_path)
+
+
+def test_other_commands_tables_are_left_to_them(tmp_path: Path) -> None:
+    (tmp_path / ".slimstage.toml").write_text('ignore = ["SS405"]\n[gate]\nmax-size = "200MB"\n')
+    assert load(None, tmp_path).ignore == {"SS405"}
+    (tmp_path / ".slimstage.toml").write_text('[gate]\nmax-size = "200MB"\n')
+    assert load(None, tmp_path).ignore == frozenset()

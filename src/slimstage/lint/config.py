@@ -33,10 +33,13 @@ def _table(path: Path) -> dict[str, Any] | None:
         data = data.get("tool", {}).get("slimstage")
         if data is None:
             return None
-    table = data.get("lint", data)
-    if not isinstance(table, dict):
-        raise UsageError(f"{path}: the lint settings must be a table")
-    return {k: v for k, v in table.items() if k != "lint" or table is data}
+    if "lint" in data:
+        table = data["lint"]
+        if not isinstance(table, dict):
+            raise UsageError(f"{path}: the lint settings must be a table")
+        return dict(table)
+    # Top-level keys are lint settings; other tables ([gate], ...) belong to other commands.
+    return {k: v for k, v in data.items() if not isinstance(v, dict)}
 
 
 def load(explicit: Path | None, search_dir: Path) -> Config:
@@ -53,7 +56,6 @@ def load(explicit: Path | None, search_dir: Path) -> Config:
         table = _table(path)
         if table is None:
             continue
-        table.pop("lint", None)
         unknown = set(table) - KEYS
         if unknown:
             raise UsageError(f"{path}: unknown lint setting(s): {', '.join(sorted(unknown))}")
