@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from slimstage.errors import UsageError
-from slimstage.layerscan import LayerSummary, Prefixed, scan
+from slimstage.layerscan import LayerSummary, peek, scan
 from slimstage.tarstream import Source, TarError, TarStream
 
 JSON_LIMIT = 16 << 20
@@ -77,15 +77,7 @@ class _Collector:
         if not (name.startswith("blobs/") or name.endswith((".tar", ".tar.gz", ".tgz", ".json"))):
             if name not in ("manifest.json", "index.json", "repositories"):
                 return
-        seek = getattr(stream, "seek", None)
-        seekable = seek is not None and stream.seekable()  # type: ignore[attr-defined]
-        if seekable:
-            head = stream.read(1024)
-            seek(-len(head), 1)  # type: ignore[misc]
-            source: Source = stream
-        else:
-            head = stream.read(1024)
-            source = Prefixed(head, stream)
+        head, source, seekable = peek(stream, 1024)
         if _is_json(head) and size <= JSON_LIMIT:
             self.json[name] = source.read(-1)
         elif _looks_like_tar_or_compressed(head) and (

@@ -136,14 +136,24 @@ def _zstd() -> Callable[[bytes], bytes]:
     return obj.decompress
 
 
+def peek(stream: Source, size: int) -> tuple[bytes, Source, bool]:
+    """The first SIZE bytes, a stream that still starts at them, and whether it can seek.
+
+    A seekable stream is rewound and returned as it is (so it stays seekable); any other is
+    wrapped so the bytes read are handed out again first.
+    """
+    head = stream.read(size)
+    seek = getattr(stream, "seek", None)
+    seekable = getattr(stream, "seekable", None)
+    if seek is not None and seekable is not None and seekable():
+        seek(-len(head), 1)
+        return head, stream, True
+    return head, Prefixed(head, stream), False
+
+
 def open_layer(stream: Source, name: str) -> tuple[Source, str]:
     """Wrap a raw blob stream: detect gzip/zstd by magic bytes; the second item names it."""
-    head = stream.read(4)
-    seek = getattr(stream, "seek", None)
-    if head[:2] != b"\x1f\x8b" and head != b"\x28\xb5\x2f\xfd" and seek and stream.seekable():  # type: ignore[attr-defined]
-        seek(-len(head), 1)
-        return stream, "none"
-    rest = Prefixed(head, stream)
+    head, rest, _ = peek(stream, 4)
     if head[:2] == b"\x1f\x8b":
         return io.BufferedReader(_Decompressed(_Counting(rest), _gzip(), name), CHUNK), "gzip"
     if head == b"\x28\xb5\x2f\xfd":
