@@ -11,6 +11,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -142,3 +143,17 @@ def postgres() -> Iterator[Postgres]:
         )
         time.sleep(0.1)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `slimstage ARGS` as a user would, in a new process, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "slimstage", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=env,
+    )

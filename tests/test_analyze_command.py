@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic, oci_dir
 
 BUILD = ImageSpec(
@@ -21,13 +21,7 @@ SLIM = ImageSpec([[("file", "app/app.py", "print('hi')\n"), ("file", "app/extra"
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "slimstage", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from slimstage import compare, proc
 from slimstage.engine import LABEL, Engine
 from slimstage.variants import discover
-from tests.conftest import DEMO, Postgres, Sweeper
+from tests.conftest import DEMO, Postgres, Sweeper, run_cli
 
 pytestmark = pytest.mark.engine
 
@@ -167,24 +167,16 @@ def test_cli_reports_every_failure_and_exits_1(engine: Engine, tmp_path: Path) -
         },
     )
     prefix = f"slimstage-test-{uuid.uuid4().hex[:8]}"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "slimstage",
-            "compare",
-            str(folder),
-            "--format",
-            "json",
-            "--tag-prefix",
-            prefix,
-            "--no-warm",
-            "--smoke-timeout",
-            "30",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_cli(
+        "compare",
+        str(folder),
+        "--format",
+        "json",
+        "--tag-prefix",
+        prefix,
+        "--no-warm",
+        "--smoke-timeout",
+        "30",
     )
     assert result.returncode == 1, result.stderr[-2000:]
     document = json.loads(result.stdout)
@@ -280,20 +272,12 @@ def test_dive_compatible_figures_equal_dives_own(
 def test_diff_of_single_and_multi_stage_names_the_compiler_toolchain(
     demo: dict[str, compare.VariantResult],
 ) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "slimstage",
-            "diff",
-            demo["Dockerfile"].image or "",
-            demo["multistage-runtime"].image or "",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_cli(
+        "diff",
+        demo["Dockerfile"].image or "",
+        demo["multistage-runtime"].image or "",
+        "--format",
+        "json",
     )
     assert result.returncode == 0, result.stderr[-1000:]
     removed = json.loads(result.stdout)["only_in_a"]
@@ -317,9 +301,6 @@ def test_build_args_and_target_reach_the_build(engine: Engine, tmp_path: Path) -
         },
     )
     base = [
-        sys.executable,
-        "-m",
-        "slimstage",
         "compare",
         str(folder),
         "--format",
@@ -330,26 +311,14 @@ def test_build_args_and_target_reach_the_build(engine: Engine, tmp_path: Path) -
         "--smoke-timeout",
         "30",
     ]
-    with_both = subprocess.run(
-        [*base, "--build-arg", "MSG=hello", "--target", "serve"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with_both = run_cli(*base, "--build-arg", "MSG=hello", "--target", "serve")
     assert with_both.returncode == 0, with_both.stderr[-1500:]
     assert json.loads(with_both.stdout)["variants"][0]["smoke"]["ok"] is True
     # Without the target, the last stage is built and its container exits.
-    without_target = subprocess.run(
-        [*base, "--build-arg", "MSG=hello"], capture_output=True, text=True, check=False
-    )
+    without_target = run_cli(*base, "--build-arg", "MSG=hello")
     assert without_target.returncode == 1
     assert "container exited (9)" in json.loads(without_target.stdout)["variants"][0]["error"]
     # Without the build argument, /hello.txt does not exist: 404 is no good answer.
-    without_arg = subprocess.run(
-        [*base, "--target", "serve", "--smoke-timeout", "5"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    without_arg = run_cli(*base, "--target", "serve", "--smoke-timeout", "5")
     assert without_arg.returncode == 1
     assert "last status: 404" in json.loads(without_arg.stdout)["variants"][0]["error"]

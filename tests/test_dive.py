@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from slimstage import dive, imagearchive
+from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic
 from tests.test_filetree import L0, L1, L2, entries
 
@@ -60,21 +61,8 @@ def test_equal_to_dive_itself_on_the_crafted_archive(tmp_path: Path) -> None:
 def test_dive_compatible_command_prints_dives_json(tmp_path: Path) -> None:
     archive = docker_classic(tmp_path / "image.tar", ImageSpec([L0, L1, L2]))
     theirs = dive_json(archive, tmp_path / "dive.json")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "slimstage",
-            "analyze",
-            str(archive),
-            "--dive-compatible",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_cli("analyze", str(archive), "--dive-compatible", "--format", "json")
+    assert result.returncode == 0, result.stderr
     ours = json.loads(result.stdout)["image"]
     assert ours["efficiencyScore"] == theirs["efficiencyScore"]
     assert ours["inefficientBytes"] == theirs["inefficientBytes"]

@@ -1,22 +1,16 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from slimstage.engine import Engine
+from tests.conftest import run_cli
 
 
 def _doctor(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "slimstage", "doctor"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    return run_cli("doctor", env=env)
 
 
 @pytest.mark.engine

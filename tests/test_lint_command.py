@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, run_cli
 
 CORPUS = Path(__file__).parent / "lint" / "corpus"
 
 
 def _lint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "slimstage", "lint", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+    return run_cli("lint", *args, cwd=cwd)
 
 
 def test_clean_file_exits_0_and_prints_nothing() -> None:
