@@ -1,40 +1,34 @@
 """A Dockerfile as stages and instructions, parsed with BuildKit's own parser.
 
 The `dockerfile` package wraps BuildKit's Go parser, so line numbers, continuation lines and
-heredocs are read exactly as `docker build` reads them. This module adds what a linter needs on
-top: stages, their names and bases, which stage is the final image, which stages it depends on,
-and the comment lines (BuildKit drops them) that carry inline `ignore=` directives.
+heredocs are read exactly as `docker build` reads them. This module adds what lint, compare and
+optimize need on top: stages, their names and bases (global ARGs expanded as BuildKit expands
+FROM lines), which stage is the final image, which stages it inherits from or depends on, the
+images a build needs from outside, and the comment lines (BuildKit drops them) that carry inline
+`ignore=` directives.
 """
 
 from __future__ import annotations
 
+import platform
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import dockerfile as buildkit
 
 from slimstage.errors import UsageError
 
-KNOWN = {
-    "ADD",
-    "ARG",
-    "CMD",
-    "COPY",
-    "ENTRYPOINT",
-    "ENV",
-    "EXPOSE",
-    "FROM",
-    "HEALTHCHECK",
-    "LABEL",
-    "MAINTAINER",
-    "ONBUILD",
-    "RUN",
-    "SHELL",
-    "STOPSIGNAL",
-    "USER",
-    "VOLUME",
-    "WORKDIR",
-}
+KNOWN = frozenset(
+    {
+        *("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK"),
+        *("LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME"),
+        "WORKDIR",
+    }
+)
+
+
+_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
 
 class ParseError(UsageError):
@@ -108,11 +102,41 @@ class Dockerfile:
             return stage
         return self.stages[-1]
 
+    def arg_values(self, build_args: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The global ARGs (those before the first FROM) as FROM lines see them: defaults,
+        overridden by build arguments for declared names; an ARG with neither stays unset."""
+        given = build_args or {}
+        values: dict[str, str] = dict(PLATFORM_ARGS)
+        for ins in self.global_args:
+            for word in ins.value:
+                name, sep, default = word.partition("=")
+                if name in given:
+                    values[name] = given[name]
+                elif sep:
+                    values[name] = expand(default, values)[0]
+        return values
+
+    def base_name(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
+        """The stage's FROM image with the global ARGs expanded."""
+        return expand(stage.base, self.arg_values(build_args))[0]
+
+    def parent(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> Stage | None:
+        """The earlier stage this stage is built FROM, if it is built on one."""
+        parent = self.stage_named(self.base_name(stage, build_args))
+        return parent if parent is not None and parent.index < stage.index else None
+
+    def lineage(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> list[Stage]:
+        """The stage and every stage it inherits from through FROM, the stage itself first."""
+        chain = [stage]
+        while (parent := self.parent(chain[-1], build_args)) is not None:
+            chain.append(parent)
+        return chain
+
     def dependencies(self, stage: Stage) -> set[int]:
         """Earlier stages this one uses: FROM <stage>, COPY --from, RUN --mount from=."""
         deps: set[int] = set()
-        parent = self.stage_named(stage.base) if stage.base else None
-        if parent is not None and parent.index < stage.index:
+        parent = self.parent(stage)
+        if parent is not None:
             deps.add(parent.index)
         for ins in stage.instructions:
             refs = [ins.flag("from")] if ins.cmd in ("COPY", "ADD") else []
@@ -137,16 +161,65 @@ class Dockerfile:
             todo.extend(self.dependencies(self.stages[index]))
         return seen
 
-    def external_base(self, stage: Stage) -> str | None:
-        """The image a stage finally rests on, following FROM <stage> chains."""
-        seen: set[int] = set()
-        while stage.index not in seen:
-            seen.add(stage.index)
-            parent = self.stage_named(stage.base)
-            if parent is None or parent.index >= stage.index:
-                return stage.base
-            stage = parent
-        return None
+    def external_base(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
+        """The image a stage finally rests on, following FROM <stage> chains, ARGs expanded
+        ("scratch" when it starts from nothing)."""
+        return self.base_name(self.lineage(stage, build_args)[-1], build_args)
+
+    def external_images(
+        self, target: str | None = None, build_args: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """The images a build of TARGET needs from outside the Dockerfile, in order of use:
+        the bases of the stages it builds (not scratch, not earlier stages)."""
+        images: list[str] = []
+        for index in sorted(self.reachable(target)):
+            stage = self.stages[index]
+            if self.parent(stage, build_args) is None:
+                image = self.base_name(stage, build_args)
+                if image != "scratch" and image and image not in images:
+                    images.append(image)
+        return images
+
+
+#: BuildKit predefines these in the global scope, so FROM lines may use them.
+PLATFORM_ARGS = {
+    "BUILDPLATFORM": f"linux/{_ARCH}",
+    "BUILDOS": "linux",
+    "BUILDARCH": _ARCH,
+    "TARGETPLATFORM": f"linux/{_ARCH}",
+    "TARGETOS": "linux",
+    "TARGETARCH": _ARCH,
+}
+
+_REFERENCE = re.compile(
+    r"\\(?P<escaped>\$)|\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def expand(word: str, values: Mapping[str, str]) -> tuple[str, set[str]]:
+    """Expand $NAME, ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:+alt}, ${NAME+alt} the
+    way BuildKit expands FROM lines; also return the names that were used but unset."""
+    unset: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("escaped"):
+            return "$"
+        name = match.group("braced") or match.group("bare")
+        value = values.get(name)
+        op, alt = match.group("op"), match.group("word") or ""
+        if op in (":-", "-"):
+            missing = value is None or (op == ":-" and value == "")
+            return alt if missing else str(value)
+        if op in (":+", "+"):
+            present = value is not None and (op == "+" or value != "")
+            return alt if present else ""
+        if value is None:
+            unset.add(name)
+            return ""
+        return value
+
+    return _REFERENCE.sub(replace, word), unset
 
 
 _AS = re.compile(r"^as$", re.IGNORECASE)

@@ -10,30 +10,26 @@ from slimstage.lint import config, output
 from slimstage.lint.rule import Finding, Severity
 from slimstage.lint.rules import all_rules
 from slimstage.lint.runner import lint_file
+from slimstage.options import LintOptions
 
 
-def lint(
-    *,
-    paths: list[Path],
-    output_format: str,
-    ignore: list[str],
-    failure_threshold: str | None,
-    config_path: Path | None,
-    target: str | None,
-) -> int:
-    settings = config.load(config_path, Path.cwd())
+def run(options: LintOptions) -> int:
+    settings = config.load(options.config, Path.cwd())
     try:
         threshold = (
-            Severity.named(failure_threshold) if failure_threshold else settings.failure_threshold
+            Severity.named(options.failure_threshold)
+            if options.failure_threshold
+            else settings.failure_threshold
         )
     except ValueError as exc:
         raise UsageError(f"--failure-threshold: {exc}") from None
     findings: list[Finding] = []
-    for path in paths:
-        findings += lint_file(path, ignore=[*ignore, *settings.ignore], target=target)
-    if output_format == "json":
+    for path in options.paths:
+        ignore = [*options.ignore, *settings.ignore]
+        findings += lint_file(path, ignore=ignore, target=options.target)
+    if options.format == "json":
         sys.stdout.write(output.to_json(findings))
-    elif output_format == "sarif":
+    elif options.format == "sarif":
         sys.stdout.write(output.sarif(findings, all_rules()))
     else:
         sys.stdout.write(output.text(findings))

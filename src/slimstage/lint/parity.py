@@ -7,10 +7,10 @@ decision (docs/hadolint.md).
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from slimstage import proc
 from slimstage.lint.rules import all_rules
 from slimstage.lint.runner import hadolint_map, lint_file
 
@@ -25,12 +25,7 @@ class Difference:
 
 
 def hadolint_findings(hadolint: str, path: Path) -> set[tuple[str, int]]:
-    out = subprocess.run(
-        [hadolint, "--format", "json", "--no-fail", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    out = proc.run([hadolint, "--format", "json", "--no-fail", str(path)], check=False)
     items = json.loads(out.stdout or "[]")
     return {(str(item["code"]), int(item["line"])) for item in items}
 
