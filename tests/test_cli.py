@@ -47,12 +47,6 @@ def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_compare_of_a_missing_path_is_exit_2(tmp_path: Path) -> None:
-    result = _slimstage("compare", str(tmp_path / "nope"))
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"slimstage: error: {tmp_path / 'nope'}: no such file or folder"
-
-
 def test_no_engine_is_exit_4_with_a_fix(tmp_path: Path) -> None:
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
     result = _slimstage("compare", str(Path(__file__).parent.parent / "demo"), env=env)

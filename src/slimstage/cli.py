@@ -3,7 +3,8 @@ into its options object (slimstage.options) and handed to its module in slimstag
 
 Options not given are left out of the parsed arguments (argparse.SUPPRESS), so their defaults
 live in one place: the options classes. Command modules, and with them the engine, the bases and
-the analyses, are imported only when their command runs.
+the analyses, are imported only when their command runs; checks that need a feature's knowledge
+(is this a Debian release slimstage knows?) are made by the command, before any work starts.
 """
 
 from __future__ import annotations
@@ -85,15 +86,6 @@ def _key_value(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _release(text: str) -> str:
-    from slimstage.bases import catalog  # only `doctor` and `base` take a release
-
-    if text not in catalog.RELEASES:
-        known = ", ".join(sorted(catalog.RELEASES))
-        raise argparse.ArgumentTypeError(f"unknown Debian release {text!r} (known: {known})")
-    return text
-
-
 # -- the parser --------------------------------------------------------------------------------
 
 Subparsers = Any  # argparse's _SubParsersAction is private
@@ -109,20 +101,20 @@ def _add_bases(sub: Subparsers) -> None:
     doctor = _command(
         sub, "doctor", "doctor:run", options.DoctorOptions, help="check the engine and bases"
     )
-    doctor.add_argument("--release", type=_release, help="Debian release (default trixie)")
+    doctor.add_argument("--release", help="Debian release (default trixie)")
     base = sub.add_parser("base", help="stand-in base images built from Debian packages")
     base_sub = base.add_subparsers(dest="base_command", required=True, parser_class=_Parser)
     build = _command(
         base_sub, "build", "base:build", options.BaseBuildOptions, help="build missing stand-ins"
     )
-    build.add_argument("--release", type=_release, help="Debian release (default trixie)")
+    build.add_argument("--release", help="Debian release (default trixie)")
     build.add_argument("--mirror", help="Debian mirror (default http://deb.debian.org/debian)")
     build.add_argument("--ca-bundle", type=Path, help="extra CA bundle (default $SSL_CERT_FILE)")
     build.add_argument("--rebuild", action="store_true", help="rebuild stand-ins present")
     listing = _command(
         base_sub, "list", "base:list_", options.BaseListOptions, help="which bases are present"
     )
-    listing.add_argument("--release", type=_release, help="Debian release (default trixie)")
+    listing.add_argument("--release", help="Debian release (default trixie)")
 
 
 def _add_compare(sub: Subparsers) -> None:

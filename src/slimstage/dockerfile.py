@@ -230,6 +230,19 @@ def _heredoc_line(text: str) -> int:
     return lines[-1] if lines else 1
 
 
+def _stage(ins: Instruction, index: int, where: str) -> Stage:
+    """The stage a FROM instruction starts: `FROM IMAGE [AS NAME]`."""
+    words = list(ins.value)
+    if not words or not words[0]:
+        raise ParseError(f"{where}: FROM needs an image")
+    name = None
+    if len(words) == 3 and _AS.match(words[1]):
+        name = words[2]
+    elif len(words) != 1:
+        raise ParseError(f"{where}: FROM takes IMAGE [AS NAME], got {' '.join(words)!r}")
+    return Stage(index, words[0], name, ins.line, ins)
+
+
 def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
     """Parse a Dockerfile; unusable input raises ParseError naming the file and line."""
     try:
@@ -270,15 +283,7 @@ def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
             stage=len(stages) - 1 if cmd != "FROM" else len(stages),
         )
         if cmd == "FROM":
-            words = list(command.value)
-            if not words or not words[0]:
-                raise ParseError(f"{where}: FROM needs an image")
-            name = None
-            if len(words) == 3 and _AS.match(words[1]):
-                name = words[2]
-            elif len(words) != 1:
-                raise ParseError(f"{where}: FROM takes IMAGE [AS NAME], got {' '.join(words)!r}")
-            stages.append(Stage(len(stages), words[0], name, ins.line, ins))
+            stages.append(_stage(ins, len(stages), where))
         elif not stages:
             if cmd != "ARG":
                 raise ParseError(f"{where}: {cmd} before the first FROM (only ARG may come first)")

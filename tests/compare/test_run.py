@@ -2,26 +2,140 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from slimstage import proc
 from slimstage.compare import scorecard
-from slimstage.compare.run import VariantResult
-from slimstage.engine import LABEL, Engine, RunSpec
-from tests.conftest import Postgres, Sweeper, run_cli
-
-pytestmark = pytest.mark.engine
+from slimstage.compare.run import VariantResult, base_image, compare_variants
+from slimstage.compare.variants import Variant, discover
+from slimstage.engine import Engine, RunSpec
+from slimstage.options import CompareOptions
+from tests.conftest import Postgres, Sweeper
+from tests.fakeengine import Behaviour, FakeEngine
 
 MULTI_STAGE = ("multistage-venv", "multistage-runtime")
+
+
+# --- compare's own logic, on the engine double -----------------------------------------------
+
+
+def _variants(tmp_path: Path, files: dict[str, str]) -> list[Variant]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "app.py").write_text("print('app')\n")
+    return discover([tmp_path], None)
+
+
+SERVES = 'FROM python:3.13-slim\nEXPOSE 8000\nCMD ["python", "-m", "http.server", "8000"]\n'
+
+
+def test_a_working_variant_is_built_cold_and_warm_measured_and_smoke_tested(
+    tmp_path: Path,
+) -> None:
+    engine = FakeEngine(tmp_path)
+    variants = _variants(tmp_path, {"Dockerfile": SERVES})
+    [result] = compare_variants(engine, variants, CompareOptions(smoke_timeout=5))
+    assert [(b["no_cache"], b["tag"].endswith("-warm")) for b in engine.builds] == [
+        (True, False),
+        (False, True),
+    ]
+    assert (result.build_seconds_cold, result.build_seconds_warm) == (1.5, 0.25)
+    assert (result.size_bytes, result.layers, result.stand_in_base) == (123_000_000, 2, True)
+    assert result.base == "python:3.13-slim"
+    assert result.compressed_bytes is not None
+    assert 0 < result.compressed_bytes < 10_000  # 10 kB of one byte repeated, gzipped
+    assert result.smoke is not None
+    assert result.smoke.ok
+    assert result.smoke.status == 200
+    assert result.smoke.memory_bytes == 25_000_000
+    assert result.error is None
+    # The run's containers are removed by label, and the images too (no --keep).
+    assert result.image is not None
+    run_id = result.image.rpartition(":")[2]
+    assert engine.removed_labels == [f"org.slimstage.run={run_id}"]
+    assert result.image in engine.removed_images
+    assert engine.started[0].labels == {"org.slimstage.run": run_id}
+
+
+def test_keep_leaves_the_images(tmp_path: Path) -> None:
+    engine = FakeEngine(tmp_path)
+    [result] = compare_variants(
+        engine, _variants(tmp_path, {"Dockerfile": SERVES}), CompareOptions(keep=True, edit=None)
+    )
+    assert result.image not in engine.removed_images
+    assert len(engine.builds) == 1  # no warm rebuild either
+
+
+def test_a_missing_base_is_named_and_other_variants_go_on(tmp_path: Path) -> None:
+    engine = FakeEngine(tmp_path, failing={"Dockerfile.alpine": "#5 ERROR: pull access denied"})
+    files = {
+        "Dockerfile": SERVES,
+        "Dockerfile.alpine": "ARG PY=3.13\nFROM python:${PY}-alpine AS b\nFROM b\n",
+    }
+    results = compare_variants(engine, _variants(tmp_path, files), CompareOptions(edit=None))
+    by_name = {r.name: r for r in results}
+    assert by_name["Dockerfile"].error is None
+    alpine = by_name["alpine"]
+    assert alpine.error is not None
+    first, *rest = alpine.error.splitlines()
+    assert first.startswith("base image python:3.13-alpine is not present locally")
+    assert rest == ["#5 ERROR: pull access denied"]
+    assert (alpine.image, alpine.smoke, alpine.base) == (None, None, "python:3.13-alpine")
+
+
+def test_a_failing_build_with_its_bases_present_says_build_failed(tmp_path: Path) -> None:
+    log = "#1 [internal] load\n#1 DONE 0.1s\n#7 RUN exit 7\n#7 ERROR: exit code: 7"
+    engine = FakeEngine(tmp_path, failing={"Dockerfile": log})
+    [result] = compare_variants(
+        engine, _variants(tmp_path, {"Dockerfile": SERVES}), CompareOptions()
+    )
+    assert (
+        result.error
+        == "build failed (exit 1)\n#1 [internal] load\n#7 RUN exit 7\n#7 ERROR: exit code: 7"
+    )
+
+
+def test_smoke_failures_make_the_variant_fail(tmp_path: Path) -> None:
+    engine = FakeEngine(
+        tmp_path,
+        behaviours={
+            "Dockerfile.crashes": Behaviour(exit_code=3),
+            "Dockerfile.noport": Behaviour(exposed=None),
+            "Dockerfile.notfound": Behaviour(status=404),
+        },
+    )
+    files = {f"Dockerfile.{n}": SERVES for n in ("crashes", "noport", "notfound")}
+    options = CompareOptions(edit=None, smoke_timeout=1)
+    results = {r.name: r for r in compare_variants(engine, _variants(tmp_path, files), options)}
+    assert results["crashes"].error == "smoke test failed: container exited (3): app log line"
+    assert results["noport"].error == "smoke test failed: the image exposes no port; pass --port"
+    notfound = results["notfound"].error or ""
+    assert notfound.startswith(
+        "smoke test failed: no good answer at / within 1s (last status: 404)"
+    )
+
+
+def test_ctrl_c_still_removes_what_the_run_started(tmp_path: Path) -> None:
+    engine = FakeEngine(tmp_path, interrupt_builds=True)
+    with pytest.raises(KeyboardInterrupt):
+        compare_variants(engine, _variants(tmp_path, {"Dockerfile": SERVES}), CompareOptions())
+    assert len(engine.removed_labels) == 1
+    assert engine.removed_labels[0].startswith("org.slimstage.run=")
+
+
+def test_base_image_follows_the_target_and_build_args(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "ARG BASE=debian:trixie-slim\nFROM $BASE AS os\nFROM os AS app\nFROM scratch AS final\n"
+    )
+    [variant] = discover([tmp_path / "Dockerfile"], None)
+    assert base_image(variant, CompareOptions()) == "scratch"
+    assert base_image(variant, CompareOptions(target="app")) == "debian:trixie-slim"
+    assert base_image(variant, CompareOptions(target="app", build_arg={"BASE": "x:1"})) == "x:1"
+    assert base_image(variant, CompareOptions(target="nope")) is None
+
+
+# --- the real engine ----------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -45,6 +159,7 @@ def _python(
     return result.stdout.strip()
 
 
+@pytest.mark.engine
 def test_every_debian_variant_builds_and_passes_its_smoke_test(
     demo: dict[str, VariantResult],
 ) -> None:
@@ -68,6 +183,7 @@ def test_every_debian_variant_builds_and_passes_its_smoke_test(
         assert result.build_seconds_warm is not None
 
 
+@pytest.mark.engine
 def test_the_alpine_seed_variant_is_reported_not_fatal(
     demo: dict[str, VariantResult],
 ) -> None:
@@ -79,6 +195,7 @@ def test_the_alpine_seed_variant_is_reported_not_fatal(
     assert "not present locally" in alpine.error.splitlines()[0]
 
 
+@pytest.mark.engine
 def test_sizes_fall_from_single_stage_to_multi_stage_to_minimal(
     demo: dict[str, VariantResult],
 ) -> None:
@@ -88,6 +205,7 @@ def test_sizes_fall_from_single_stage_to_multi_stage_to_minimal(
     assert single > venv > minimal > 0
 
 
+@pytest.mark.engine
 def test_multi_stage_finals_have_no_compiler(
     demo: dict[str, VariantResult], engine: Engine, sweeper: Sweeper
 ) -> None:
@@ -101,6 +219,7 @@ def test_multi_stage_finals_have_no_compiler(
     assert "gcc" in _python(engine, sweeper, demo["Dockerfile"].image or "", probe)
 
 
+@pytest.mark.engine
 def test_improved_variants_run_as_non_root(
     demo: dict[str, VariantResult], engine: Engine, sweeper: Sweeper
 ) -> None:
@@ -109,6 +228,7 @@ def test_improved_variants_run_as_non_root(
         assert int(uid) != 0, name
 
 
+@pytest.mark.engine
 def test_multi_stage_finals_reach_postgresql_through_libpq(
     demo: dict[str, VariantResult], engine: Engine, sweeper: Sweeper, postgres: Postgres
 ) -> None:
@@ -126,152 +246,8 @@ def test_multi_stage_finals_reach_postgresql_through_libpq(
         assert out == "hello from the image postgresql", name
 
 
+@pytest.mark.engine
 def test_goal_figures_are_printed(demo: dict[str, VariantResult]) -> None:
 
     text = scorecard.table(list(demo.values()))
     assert "smallest working image: multistage-runtime" in text
-
-
-# --- the command line on small Dockerfiles -------------------------------------------------------
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
-
-
-SERVES = 'FROM python:3.13-slim\nEXPOSE 8000\nCMD ["python", "-m", "http.server", "8000"]\n'
-
-
-def test_cli_reports_every_failure_and_exits_1(engine: Engine, tmp_path: Path) -> None:
-    folder = _write(
-        tmp_path / "variants",
-        {
-            "Dockerfile": SERVES,
-            "Dockerfile.nobase": 'FROM slimstage-test/no-such-base:1\nCMD ["true"]\n',
-            "Dockerfile.crashes": (
-                'FROM python:3.13-slim\nEXPOSE 8000\nCMD ["python", "-c", "raise SystemExit(3)"]\n'
-            ),
-            "Dockerfile.badrun": "FROM python:3.13-slim\nRUN exit 7\n",
-        },
-    )
-    prefix = f"slimstage-test-{uuid.uuid4().hex[:8]}"
-    result = run_cli(
-        "compare",
-        str(folder),
-        "--format",
-        "json",
-        "--tag-prefix",
-        prefix,
-        "--no-warm",
-        "--smoke-timeout",
-        "30",
-    )
-    assert result.returncode == 1, result.stderr[-2000:]
-    document = json.loads(result.stdout)
-    by_name = {v["name"]: v for v in document["variants"]}
-    assert by_name["Dockerfile"]["error"] is None
-    assert by_name["Dockerfile"]["smoke"]["ok"]
-    assert "slimstage-test/no-such-base:1 is not present" in by_name["nobase"]["error"]
-    assert by_name["crashes"]["smoke"]["ok"] is False
-    assert "container exited (3)" in by_name["crashes"]["error"]
-    assert "build failed (exit 1)" in by_name["badrun"]["error"]
-    assert "exit 7" in by_name["badrun"]["error"]
-    assert "3 of 4 variants failed" in result.stderr
-    left = proc.run([engine.cli, "image", "ls", "-q", "--filter", f"reference={prefix}/*"])
-    assert left.stdout.strip() == ""
-
-
-def test_ctrl_c_during_a_smoke_test_leaves_nothing_behind(engine: Engine, tmp_path: Path) -> None:
-    folder = _write(
-        tmp_path / "hangs",
-        {"Dockerfile": 'FROM python:3.13-slim\nEXPOSE 8000\nCMD ["sleep", "600"]\n'},
-    )
-    prefix = f"slimstage-test-{uuid.uuid4().hex[:8]}"
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "slimstage",
-            "compare",
-            str(folder),
-            "--tag-prefix",
-            prefix,
-            "--no-warm",
-            "--smoke-timeout",
-            "120",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 240
-        running: list[str] = []
-        while time.monotonic() < deadline and not running:
-            time.sleep(0.5)
-            listed = proc.run(
-                [
-                    engine.cli,
-                    "ps",
-                    "--filter",
-                    f"label={LABEL}=true",
-                    "--format",
-                    "{{.ID}} {{.Image}}",
-                ],
-                check=False,
-            ).stdout.splitlines()
-            running = [line.split()[0] for line in listed if line.split()[1].startswith(prefix)]
-            if child.poll() is not None:
-                break
-        assert running, "the smoke-test container never started"
-        os.kill(child.pid, signal.SIGINT)
-        _, err = child.communicate(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 130, err[-1000:]
-    assert "interrupted" in err
-    assert proc.run([engine.cli, "ps", "-aq", "--filter", f"id={running[0]}"]).stdout.strip() == ""
-    left = proc.run([engine.cli, "image", "ls", "-q", "--filter", f"reference={prefix}/*"])
-    assert left.stdout.strip() == ""
-
-
-def test_build_args_and_target_reach_the_build(engine: Engine, tmp_path: Path) -> None:
-    folder = _write(
-        tmp_path / "args",
-        {
-            "Dockerfile": (
-                "FROM python:3.13-slim AS serve\nARG MSG=unset\nWORKDIR /srv\n"
-                'RUN echo "$MSG" > "/srv/$MSG.txt"\nEXPOSE 8000\n'
-                'CMD ["python", "-m", "http.server", "8000"]\n'
-                "FROM serve AS broken\n"
-                'CMD ["python", "-c", "raise SystemExit(9)"]\n'
-            )
-        },
-    )
-    base = [
-        "compare",
-        str(folder),
-        "--format",
-        "json",
-        "--no-warm",
-        "--smoke-path",
-        "/hello.txt",
-        "--smoke-timeout",
-        "30",
-    ]
-    with_both = run_cli(*base, "--build-arg", "MSG=hello", "--target", "serve")
-    assert with_both.returncode == 0, with_both.stderr[-1500:]
-    assert json.loads(with_both.stdout)["variants"][0]["smoke"]["ok"] is True
-    # Without the target, the last stage is built and its container exits.
-    without_target = run_cli(*base, "--build-arg", "MSG=hello")
-    assert without_target.returncode == 1
-    assert "container exited (9)" in json.loads(without_target.stdout)["variants"][0]["error"]
-    # Without the build argument, /hello.txt does not exist: 404 is no good answer.
-    without_arg = run_cli(*base, "--target", "serve", "--smoke-timeout", "5")
-    assert without_arg.returncode == 1
-    assert "last status: 404" in json.loads(without_arg.stdout)["variants"][0]["error"]

@@ -12,7 +12,7 @@ import pytest
 
 from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
-from slimstage.image import archive, layer
+from slimstage.image import archive, blob
 from slimstage.image.layer import LayerSummary
 from tests.imagebuild import (
     ImageSpec,
@@ -167,8 +167,8 @@ def test_not_an_archive_and_no_manifest(tmp_path: Path) -> None:
 
 
 def test_decompression_bomb_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layer, "RATIO_FLOOR", 1 << 20)
-    monkeypatch.setattr(layer, "MAX_RATIO", 50)
+    monkeypatch.setattr(blob, "RATIO_FLOOR", 1 << 20)
+    monkeypatch.setattr(blob, "MAX_RATIO", 50)
     bomb = gzip.compress(layer_tar([("file", "zeros", "\0" * (8 << 20))]))
     assert len(bomb) < (8 << 20) // 50
     with pytest.raises(UsageError, match="decompression bomb"):

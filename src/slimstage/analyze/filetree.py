@@ -142,72 +142,80 @@ def _clean(parts: list[str]) -> list[str]:
 
 
 def _subtree_files(node: Node, prefix: str) -> Iterator[tuple[str, Node]]:
-    if not node.is_dir:
-        yield prefix, node
-        return
-    for name, child in (node.children or {}).items():
-        yield from _subtree_files(child, f"{prefix}/{name}")
+    """Every non-directory at or below NODE (reached at PREFIX), without recursion: paths can be
+    deeper than Python's stack."""
+    stack = [(prefix, node)]
+    while stack:
+        path, current = stack.pop()
+        if not current.is_dir:
+            yield path, current
+            continue
+        stack.extend((f"{path}/{name}", child) for name, child in (current.children or {}).items())
 
 
 def same_digest(old: Entry, new: Entry) -> bool:
     return old.size == new.size and old.digest is not None and old.digest == new.digest
 
 
-def stack(
-    layers: Sequence[Sequence[Entry]], same_content: Callable[[Entry, Entry], bool] = same_digest
-) -> Stacked:
-    """Stack layers in order; SAME_CONTENT tells a rewrite of identical bytes from a change."""
-    root = Node(None, -1)
-    waste = Waste()
-    result = Stacked(root, 0, waste, [])
+class _Stacker:
+    """Builds a Stacked one layer at a time."""
 
-    def hide(path: str, node: Node, cause: str) -> None:
+    def __init__(self, same_content: Callable[[Entry, Entry], bool]) -> None:
+        self.same_content = same_content
+        self.result = Stacked(Node(None, -1), 0, Waste(), [])
+
+    def hide(self, path: str, node: Node, cause: str) -> None:
         for file_path, file_node in _subtree_files(node, path):
             size = file_node.entry.size if file_node.entry else 0
             if size:
-                waste.add(cause, size)
-                result.hidden.append((file_path, file_node.layer, size, cause))
+                self.result.waste.add(cause, size)
+                self.result.hidden.append((file_path, file_node.layer, size, cause))
 
-    def parent_of(path: str, layer: int) -> Node:
-        node = root
+    def parent_of(self, path: str, layer: int) -> Node:
+        """The folder PATH goes into, made (replacing anything that is not a folder) as needed."""
+        node = self.result.root
+        prefix = ""
         for part in path.split("/")[:-1]:
             assert node.children is not None
+            prefix = f"{prefix}/{part}" if prefix else part
             child = node.children.get(part)
             if child is None or not child.is_dir:
                 if child is not None:
-                    hide(part, child, "overwritten")
+                    self.hide(prefix, child, "overwritten")
                 child = Node(None, layer)
                 node.children[part] = child
             node = child
         return node
 
-    for index, entries in enumerate(layers):
-        stats = LayerStats()
-        # Deletions first: they apply to the layers below, whatever their place in the tar.
+    def delete(self, entries: Sequence[Entry], stats: LayerStats) -> None:
+        """A layer's whiteouts and opaque markers, applied to the layers below."""
         for entry in entries:
             head, _, name = entry.path.rpartition("/")
-            if name == OPAQUE:
-                directory = result.lookup(head, follow=False) if head else root
-                if directory is not None and directory.children is not None:
-                    for child_name, child in list(directory.children.items()):
-                        hide(f"{head}/{child_name}".lstrip("/"), child, "opaque")
-                        del directory.children[child_name]
-                        stats.deleted += 1
-            elif name.startswith(WHITEOUT):
-                target_name = name[len(WHITEOUT) :]
-                directory = result.lookup(head, follow=False) if head else root
-                target = (directory.children or {}).get(target_name) if directory else None
-                if directory is not None and target is not None and directory.children is not None:
-                    path = f"{head}/{target_name}".lstrip("/")
-                    hide(path, target, "dir_deleted" if target.is_dir else "whiteout")
-                    del directory.children[target_name]
-                    stats.deleted += 1
+            if name != OPAQUE and not name.startswith(WHITEOUT):
+                continue
+            directory = self.result.lookup(head, follow=False) if head else self.result.root
+            if directory is None or directory.children is None:
+                continue
+            victims = list(directory.children) if name == OPAQUE else [name[len(WHITEOUT) :]]
+            for victim in victims:
+                target = directory.children.get(victim)
+                if target is None:
+                    continue
+                cause = (
+                    "opaque" if name == OPAQUE else "dir_deleted" if target.is_dir else "whiteout"
+                )
+                self.hide(f"{head}/{victim}".lstrip("/"), target, cause)
+                del directory.children[victim]
+                stats.deleted += 1
+
+    def add(self, index: int, entries: Sequence[Entry], stats: LayerStats) -> None:
+        """A layer's own entries, over what the layers below left."""
         for entry in entries:
             name = entry.path.rpartition("/")[2]
             if name.startswith(WHITEOUT):
                 continue
-            result.stored_bytes += entry.size
-            parent = parent_of(entry.path, index)
+            self.result.stored_bytes += entry.size
+            parent = self.parent_of(entry.path, index)
             assert parent.children is not None
             old = parent.children.get(name)
             if old is not None and old.is_dir and entry.kind == DIR:
@@ -215,18 +223,27 @@ def stack(
                 continue
             if old is not None:
                 if old.is_dir:
-                    hide(entry.path, old, "overwritten")
+                    self.hide(entry.path, old, "overwritten")
                 elif old.entry is not None and old.entry.size:
-                    same = (
-                        old.entry.kind == REG
-                        and entry.kind == REG
-                        and same_content(old.entry, entry)
-                    )
-                    hide(entry.path, old, "rewritten_unchanged" if same else "overwritten")
+                    same = old.entry.kind == REG and entry.kind == REG
+                    same = same and self.same_content(old.entry, entry)
+                    self.hide(entry.path, old, "rewritten_unchanged" if same else "overwritten")
                 if entry.kind != DIR:
                     stats.modified += 1
             elif entry.kind != DIR:
                 stats.added += 1
             parent.children[name] = Node(entry, index)
-        result.layer_stats.append(stats)
-    return result
+
+
+def stack(
+    layers: Sequence[Sequence[Entry]], same_content: Callable[[Entry, Entry], bool] = same_digest
+) -> Stacked:
+    """Stack layers in order; SAME_CONTENT tells a rewrite of identical bytes from a change."""
+    stacker = _Stacker(same_content)
+    for index, entries in enumerate(layers):
+        stats = LayerStats()
+        # Deletions first: they apply to the layers below, whatever their place in the tar.
+        stacker.delete(entries, stats)
+        stacker.add(index, entries, stats)
+        stacker.result.layer_stats.append(stats)
+    return stacker.result

@@ -32,6 +32,7 @@ def build(options: BaseBuildOptions) -> int:
 
 
 def list_(options: BaseListOptions) -> int:
-    rows = status(Engine.connect(), release_named(options.release))
+    release = release_named(options.release)
+    rows = status(Engine.connect(), release)
     _print_status(rows)
     return 0 if all(row.present for row in rows) else 1

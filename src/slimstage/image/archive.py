@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from slimstage.errors import UsageError
-from slimstage.image.layer import peek
+from slimstage.image.blob import peek
 from slimstage.image.tarstream import Source, TarError, TarStream
 
 T = TypeVar("T")
