@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -79,6 +80,14 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {exc}") from None
+    return text
+
+
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -126,14 +135,26 @@ def _add_compare(sub: Subparsers) -> None:
     p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
     p.add_argument("--target", help="build this stage of every variant")
     p.add_argument("--jobs", type=_positive_int, help="variants built in parallel (default 1)")
-    p.add_argument("--smoke-path", help="HTTP path that must answer (default /)")
-    p.add_argument("--port", help="container port to smoke-test (default: the image's EXPOSE)")
-    p.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
-    p.add_argument("--edit", help="file in the context edited for the warm rebuild (app.py)")
-    p.add_argument("--no-warm", action="store_true", help="skip the warm rebuild")
     p.add_argument("--keep", action="store_true", help="keep the built images")
     p.add_argument("--tag-prefix", help="repository prefix (default slimstage-compare)")
     p.add_argument("--format", choices=["table", "json", "markdown"])
+    p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained report")
+    p.add_argument("--strict", action="store_true", help="variants skipped here fail the run")
+    p.add_argument("--verbose", "-v", action="store_true", help="stream every build log line")
+    p.add_argument("--log-dir", type=Path, help="build logs (default: a new temporary folder)")
+    p.add_argument("--config", type=Path, help="settings file (default .slimstage.toml)")
+    s = p.add_argument_group("smoke test (also [compare] in the settings file)")
+    s.add_argument("--smoke-path", help="HTTP path that must answer (default /)")
+    s.add_argument("--expect-status", type=_positive_int, help="status (default: any 2xx/3xx)")
+    s.add_argument("--expect-body", type=_regex, metavar="REGEX", help="the body must match")
+    s.add_argument("--port", help="container port (default: the Dockerfile's first EXPOSE)")
+    s.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
+    s.add_argument("--env", action="append", type=_key_value, metavar="K=V", help="app env")
+    s.add_argument("--env-file", type=Path, help="KEY=VALUE lines for the app's environment")
+    s.add_argument("--with", dest="sidecars", action="append", metavar="NAME", help="sidecar")
+    s.add_argument("--probe-image", help="image with python3 the probe runs in")
+    p.add_argument("--edit", help="file in the context edited for the warm rebuild (app.py)")
+    p.add_argument("--no-warm", action="store_true", help="skip the warm rebuild")
 
 
 def _add_analyze(sub: Subparsers) -> None:
@@ -142,6 +163,7 @@ def _add_analyze(sub: Subparsers) -> None:
     p.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
     p.add_argument("--format", choices=["table", "json", "markdown"])
     p.add_argument("--top", type=_positive_int, help="largest paths to list (default 10)")
+    p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained report")
     p.add_argument(
         "--dive-compatible",
         action="store_true",
@@ -190,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- from parsed arguments to an options object ------------------------------------------------
 
-_SEQUENCES = {"paths", "forbid_leftover", "ignore"}
+_SEQUENCES = {"paths", "forbid_leftover", "ignore", "sidecars"}
 
 
 def _fill(option_class: type, given: dict[str, Any]) -> Any:
@@ -205,8 +227,12 @@ def parse(argv: Sequence[str]) -> tuple[Callable[[Any], int], Any]:
     given = dict(vars(build_parser().parse_args(argv)))
     module, _, function = given.pop("_run").partition(":")
     option_class = given.pop("_options")
-    if "build_arg" in given:
-        given["build_arg"] = dict(given["build_arg"])
+    for pairs in ("build_arg", "env"):
+        if pairs in given:
+            given[pairs] = dict(given[pairs])
+    if option_class is options.CompareOptions:
+        names = {f.name for f in dataclasses.fields(option_class)}
+        given["given"] = frozenset(given) & names
     if given.pop("no_warm", False):
         given["edit"] = None
     if option_class is options.AnalyzeOptions:

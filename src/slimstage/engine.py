@@ -16,94 +16,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from slimstage import proc
 from slimstage.buildpath import BuildPath, find_build_path
+from slimstage.engineapi import LABEL as LABEL
+from slimstage.engineapi import BuildResult as BuildResult
+from slimstage.engineapi import ContainerEngine as ContainerEngine
+from slimstage.engineapi import RunningContainer as RunningContainer
+from slimstage.engineapi import RunSpec as RunSpec
+from slimstage.engineapi import ServerInfo as ServerInfo
 from slimstage.errors import CommandFailed, EngineUnavailable
 from slimstage.units import parse_mem_usage
-
-#: Label put on everything slimstage creates, so it can always be found and removed.
-LABEL = "org.slimstage.managed"
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    image_id: str
-    seconds: float
-    log: str
-
-
-@dataclass(frozen=True)
-class ServerInfo:
-    version: str
-    storage_driver: str
-    os: str
-    architecture: str
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """How to start a container: every container slimstage starts carries LABEL and these labels."""
-
-    image: str
-    labels: Mapping[str, str] = field(default_factory=dict)
-    command: Sequence[str] = ()
-    publish: Sequence[str] = ()
-    env: Mapping[str, str] = field(default_factory=dict)
-    network: str | None = None
-    user: str | None = None
-    entrypoint: str | None = None
-
-    def words(self, mode: str) -> list[str]:
-        """The arguments of `docker run MODE ...`."""
-        words = ["run", mode, "--label", f"{LABEL}=true"]
-        for key, value in self.labels.items():
-            words += ["--label", f"{key}={value}"]
-        for spec in self.publish:
-            words += ["--publish", spec]
-        for key, value in self.env.items():
-            words += ["--env", f"{key}={value}"]
-        if self.network:
-            words += ["--network", self.network]
-        if self.user:
-            words += ["--user", self.user]
-        if self.entrypoint is not None:
-            words += ["--entrypoint", self.entrypoint]
-        return [*words, self.image, *self.command]
-
-
-class RunningContainer(Protocol):
-    id: str
-
-    def state(self) -> dict[str, Any]: ...
-    def logs(self, *, tail: int = 20) -> str: ...
-    def memory_bytes(self) -> int | None: ...
-    def host_port(self, container_port: str) -> int: ...
-
-
-class ContainerEngine(Protocol):
-    """What compare and its smoke tests need from an engine."""
-
-    def build(
-        self,
-        *,
-        dockerfile: Path,
-        context: Path,
-        tag: str,
-        labels: Mapping[str, str] | None = None,
-        build_args: Mapping[str, str] | None = None,
-        target: str | None = None,
-        no_cache: bool = False,
-        on_line: Callable[[str], None] | None = None,
-    ) -> BuildResult: ...
-    def inspect_image(self, ref: str) -> dict[str, Any] | None: ...
-    def saved(self, ref: str) -> AbstractContextManager[IO[bytes]]: ...
-    def container(self, spec: RunSpec) -> AbstractContextManager[RunningContainer]: ...
-    def remove_images(self, refs: Iterable[str]) -> None: ...
-    def remove_labelled(self, label: str) -> None: ...
 
 
 class Container:
@@ -133,14 +58,13 @@ class Container:
         )
         return parse_mem_usage(result.stdout) if result.returncode == 0 else None
 
-    def host_port(self, container_port: str) -> int:
-        """The loopback port a published CONTAINER_PORT ('5000/tcp') is reachable on."""
-        out = proc.run([self.cli, "port", self.id, container_port]).stdout
-        for line in out.splitlines():
-            host, _, port = line.strip().rpartition(":")
-            if host in ("127.0.0.1", "0.0.0.0") and port.isdigit():
-                return int(port)
-        raise CommandFailed((self.cli, "port", self.id, container_port), 0, out, "no port")
+    def exec(self, command: Sequence[str], *, timeout: float = 30) -> proc.Result:
+        """Run COMMAND inside the container (`docker exec`) and return what it printed."""
+        return proc.run([self.cli, "exec", self.id, *command], check=False, timeout=timeout)
+
+    def follow(self, on_line: Callable[[str], None]) -> None:
+        """Hand each line the container prints to ON_LINE until it exits or is removed."""
+        proc.stream([self.cli, "logs", "--follow", self.id], on_line=on_line, check=False)
 
 
 class Engine:
@@ -293,5 +217,23 @@ class Engine:
         return proc.run(cmd, check=False).stdout.split()
 
     def remove_labelled(self, label: str) -> None:
-        """Remove every container carrying LABEL ('key=value'): the safety net after a run."""
+        """Remove every container and network carrying LABEL ('key=value'): the safety net."""
         self.remove_containers(self.containers_with_label(label))
+        cmd = [self.cli, "network", "ls", "--quiet", "--filter", f"label={label}"]
+        networks = proc.run(cmd, check=False).stdout.split()
+        if networks:
+            proc.run([self.cli, "network", "rm", *networks], check=False)
+
+    @contextmanager
+    def network(self, labels: Mapping[str, str]) -> Iterator[str]:
+        """A new bridge network (its name) for containers that must reach each other by name;
+        removed when the block ends, after the containers started inside the block."""
+        name = f"slimstage-{uuid.uuid4().hex[:12]}"
+        cmd = [self.cli, "network", "create", "--label", f"{LABEL}=true"]
+        for key, value in labels.items():
+            cmd += ["--label", f"{key}={value}"]
+        proc.run([*cmd, name])
+        try:
+            yield name
+        finally:
+            proc.run([self.cli, "network", "rm", name], check=False)

@@ -37,12 +37,26 @@ class CompareOptions:
     target: str | None = None
     jobs: int = 1
     smoke_path: str = "/"
-    port: str | None = None
+    expect_status: int | None = None  # None: any 2xx or 3xx
+    expect_body: str | None = None
+    port: str | None = None  # None: the Dockerfile's first EXPOSE, else the image's lowest
     smoke_timeout: float = 60.0
+    env: Mapping[str, str] = field(default_factory=dict)
+    env_file: Path | None = None
+    sidecars: tuple[str, ...] = ()  # --with NAME
+    probe_image: str | None = None  # None: the first Python image the engine has
+    config: Path | None = None  # None: .slimstage.toml in the current folder, if there
     edit: str | None = "app.py"  # None: no warm rebuild
     keep: bool = False
     tag_prefix: str = "slimstage-compare"
     format: str = "table"
+    html: Path | None = None
+    strict: bool = False  # skipped variants fail the run too
+    verbose: bool = False
+    log_dir: Path | None = None  # None: a new folder in the temporary directory
+    #: The options given on the command line: they win over the settings file. Not an option
+    #: itself, so two option sets that differ only in it are equal.
+    given: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,7 @@ class AnalyzeOptions:
     format: str = "table"
     top: int = 10
     dive_compatible: bool = False
+    html: Path | None = None
     gate: GateOptions = field(default_factory=GateOptions)
 
 

@@ -12,9 +12,11 @@ def _result(
     name: str, size: int | None, *, ok: bool = True, error: str | None = None
 ) -> VariantResult:
     smoke = None if size is None else Smoke(ok, 0.5 if ok else None, 30_000_000, 200, "")
+    status = "ok" if error is None else "skipped" if size is None else "failed"
     return VariantResult(
         name=name,
         dockerfile=f"/x/{name}",
+        status=status,
         image=None if size is None else f"t/{name}:1",
         base="python:3.13-slim",
         stand_in_base=True if size is not None else None,
@@ -24,6 +26,8 @@ def _result(
         build_seconds_cold=None if size is None else 100.0,
         build_seconds_warm=None if size is None else 4.0,
         smoke=smoke,
+        breakdown=None,
+        log=f"/logs/{name}.log",
         error=error,
     )
 
@@ -32,7 +36,8 @@ RESULTS = [
     _result("Dockerfile", 500_000_000),
     _result("slim", 60_000_000),
     _result("broken", 10_000_000, ok=False, error="smoke test failed: exited"),
-    _result("alpine", None, error="base image python:3.13-alpine is not present\nlog line"),
+    _result("alpine", None, error="base image python:3.13-alpine is not present"),
+    _result("huge", 900_000_000),
 ]
 
 
@@ -44,47 +49,76 @@ def test_human_bytes_uses_decimal_units_like_docker_images() -> None:
     assert human_bytes(None) == "-"
 
 
-def test_table_has_deltas_against_the_first_variant() -> None:
+def _row(text: str, name: str) -> list[str]:
+    return next(line for line in text.splitlines() if line.startswith(name + " ")).split()
+
+
+def test_table_has_deltas_against_the_first_variant_not_the_largest() -> None:
     text = scorecard.table(RESULTS)
-    lines = text.splitlines()
-    assert lines[0].split()[:3] == ["variant", "size", "vs"]
-    slim = next(line for line in lines if line.startswith("slim "))
-    assert "-88%" in slim
-    assert "(stand-in)" in slim
-    assert "baseline" in next(line for line in lines if line.startswith("Dockerfile"))
-    assert "not built" in next(line for line in lines if line.startswith("alpine"))
-    assert "FAIL" in next(line for line in lines if line.startswith("broken"))
+    assert text.splitlines()[0].split()[:3] == ["variant", "size", "vs"]
+    assert _row(text, "Dockerfile")[:3] == ["Dockerfile", "500.0MB", "baseline"]
+    assert _row(text, "slim")[:4] == ["slim", "60.0MB", "-88%", "20.0MB"]
+    assert _row(text, "huge")[2] == "+80%"
+    assert _row(text, "slim")[-2:] == ["python:3.13-slim", "(stand-in)"]
+    assert _row(text, "alpine")[:3] == ["alpine", "-", "-"]
+    assert "skipped" in _row(text, "alpine")
+    assert "FAIL" in _row(text, "broken")
+
+
+def test_a_variant_of_the_baselines_size_is_not_called_baseline() -> None:
+    same = [_result("Dockerfile", 100), _result("copy", 100)]
+    assert _row(scorecard.table(same), "copy")[2] == "+0%"
+
+
+def test_a_failed_build_reads_not_built() -> None:
+    failed = _result("bad", None, error="build failed (exit 1)\n#7 ERROR")
+    failed = VariantResult(**{**failed.__dict__, "status": "failed"})
+    text = scorecard.table([failed])
+    assert " not built " in text.splitlines()[2]
+    assert _row(text, "bad")[:3] == ["bad", "-", "-"]
+    assert "bad failed: build failed (exit 1)" in text
+    assert "#7 ERROR" not in text  # the log's tail goes to stderr and JSON, not the table
 
 
 def test_summary_names_the_smallest_working_image_not_the_smallest_broken_one() -> None:
     text = scorecard.table(RESULTS)
-    assert "smallest working image: slim, 60.0MB = 12% of Dockerfile" in text
+    assert "smallest working image: slim, 60.0MB = 12% of Dockerfile (500.0MB)" in text
     assert "warm rebuild of slim after an app edit: 4% of its cold build" in text
-    assert "alpine: base image python:3.13-alpine is not present" in text
+    assert "alpine skipped: base image python:3.13-alpine is not present" in text
+    assert "broken failed: smoke test failed: exited" in text
 
 
-def test_json_has_the_documented_fields() -> None:
+def test_json_has_the_documented_fields_and_values() -> None:
     document = json.loads(scorecard.to_json(RESULTS))
-    assert document["schema"] == "slimstage.compare/1"
+    assert document["schema"] == "slimstage.compare/2"
     assert document["baseline"] == "Dockerfile"
-    first = document["variants"][0]
-    for key in (
-        "name",
-        "dockerfile",
-        "image",
-        "size_bytes",
-        "compressed_bytes",
-        "layers",
-        "build_seconds_cold",
-        "build_seconds_warm",
-        "stand_in_base",
-        "smoke",
-        "error",
-    ):
-        assert key in first
-    assert set(first["smoke"]) >= {"ok", "seconds_to_ready", "memory_bytes"}
-    assert document["variants"][3]["smoke"] is None
-    assert document["variants"][3]["error"].startswith("base image")
+    slim = document["variants"][1]
+    assert slim == {
+        "name": "slim",
+        "dockerfile": "/x/slim",
+        "status": "ok",
+        "image": "t/slim:1",
+        "base": "python:3.13-slim",
+        "stand_in_base": True,
+        "size_bytes": 60_000_000,
+        "compressed_bytes": 20_000_000,
+        "layers": 5,
+        "build_seconds_cold": 100.0,
+        "build_seconds_warm": 4.0,
+        "smoke": {
+            "ok": True,
+            "seconds_to_ready": 0.5,
+            "memory_bytes": 30_000_000,
+            "status": 200,
+            "detail": "",
+        },
+        "breakdown": None,
+        "log": "/logs/slim.log",
+        "error": None,
+    }
+    alpine = document["variants"][3]
+    assert (alpine["status"], alpine["smoke"], alpine["size_bytes"]) == ("skipped", None, None)
+    assert alpine["error"] == "base image python:3.13-alpine is not present"
 
 
 def test_markdown_is_a_table_with_one_row_per_variant() -> None:
@@ -92,3 +126,4 @@ def test_markdown_is_a_table_with_one_row_per_variant() -> None:
     table_lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table_lines) == 2 + len(RESULTS)
     assert table_lines[1].startswith("| --- |")
+    assert "- smallest working image: slim" in text

@@ -16,6 +16,54 @@ def test_folder_expands_to_dockerfiles_with_plain_dockerfile_first(tmp_path: Pat
     assert names == ["Dockerfile", "alpha", "zeta"]
 
 
+def test_every_common_dockerfile_name_is_found(tmp_path: Path) -> None:
+    found = (
+        "Dockerfile",
+        "Containerfile",
+        "Dockerfile.venv",
+        "api.Dockerfile",
+        "worker.dockerfile",
+        "Containerfile.runtime",
+    )
+    ignored = (
+        "Dockerfile.",
+        ".Dockerfile",
+        "Dockerfile.dockerignore",
+        "api.Dockerfile.bak",
+        "Containerfile.swp",
+        "Dockerfile.orig",
+        "Dockerfilex",
+        "notes.txt",
+        "Containerfiles",
+    )
+    for name in found + ignored:
+        (tmp_path / name).write_text("FROM scratch\n")
+    (tmp_path / "sub.Dockerfile").mkdir()  # a folder with such a name is not a file
+    variants = discover([tmp_path], None)
+    assert [v.dockerfile.name for v in variants] == [
+        "Dockerfile",
+        "Containerfile",
+        "Containerfile.runtime",
+        "Dockerfile.venv",
+        "api.Dockerfile",
+        "worker.dockerfile",
+    ]
+    assert [v.name for v in variants] == [
+        "Dockerfile",
+        "Containerfile",
+        "runtime",
+        "venv",
+        "api",
+        "worker",
+    ]
+
+
+def test_the_same_name_from_two_spellings_gets_a_suffix(tmp_path: Path) -> None:
+    for name in ("Dockerfile.venv", "venv.Dockerfile"):
+        (tmp_path / name).write_text("FROM scratch\n")
+    assert [v.name for v in discover([tmp_path], None)] == ["venv", "venv-2"]
+
+
 def test_context_defaults_to_each_files_folder_and_can_be_set(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "Dockerfile").write_text("FROM scratch\n")
@@ -35,7 +83,7 @@ def test_same_name_twice_gets_a_suffix(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("paths", "message"),
-    [(["missing"], "no such file"), (["empty"], "no Dockerfile")],
+    [(["missing"], "no such file"), (["empty"], "no Dockerfile in this folder")],
 )
 def test_bad_paths_are_usage_errors(tmp_path: Path, paths: list[str], message: str) -> None:
     (tmp_path / "empty").mkdir()
@@ -46,7 +94,10 @@ def test_bad_paths_are_usage_errors(tmp_path: Path, paths: list[str], message: s
 def test_variant_names() -> None:
     assert variant_name(Path("Dockerfile")) == "Dockerfile"
     assert variant_name(Path("Dockerfile.venv")) == "venv"
-    assert variant_name(Path("prod.dockerfile")) == "prod.dockerfile"
+    assert variant_name(Path("prod.dockerfile")) == "prod"
+    assert variant_name(Path("Containerfile.slim")) == "slim"
+    assert variant_name(Path("Containerfile")) == "Containerfile"
+    assert variant_name(Path("build.txt")) == "build.txt"  # named on the command line
 
 
 def test_demo_variants_are_the_seeds_two_and_the_improved_ones() -> None:

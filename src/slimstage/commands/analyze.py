@@ -8,8 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from slimstage import proc
-from slimstage.analyze import analysis, divecompat, gate, report
-from slimstage.errors import GateFailed
+from slimstage.analyze import analysis, analyzepage, divecompat, gate, report
+from slimstage.errors import GateFailed, UsageError
 from slimstage.image import source
 from slimstage.options import AnalyzeOptions, GateOptions
 
@@ -58,13 +58,28 @@ def _dive_compatible(options: AnalyzeOptions) -> int:
     return 0
 
 
+def _write(path: Path, page: str) -> None:
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--html {path}: cannot write: {exc.strerror or exc}") from None
+    proc.log(f"analyze: report written to {path}")
+
+
 def run(options: AnalyzeOptions) -> int:
     if options.dive_compatible:
         return _dive_compatible(options)
     rules = _rules(options.gate)
     proc.log(f"analyze: reading {options.target}")
     image = source.load(options.target, read_layer=analysis.read_layer, platform=options.platform)
-    result = analysis.analyze(image, top=options.top)
+    if options.html is None:
+        result = analysis.analyze(image, top=options.top)
+    else:
+        examined = analysis.examine(image, top=options.top)
+        result = examined.analysis
+        files = {path: (facts.size, facts.owner) for path, facts in examined.files.items()}
+        page = analyzepage.render(result, analyzepage.unowned_folders(files))
+        _write(options.html, page)
     sys.stdout.write(RENDER[options.format](result))
     sys.stdout.flush()
     failures = gate.check(result, rules)

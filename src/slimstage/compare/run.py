@@ -1,28 +1,38 @@
-"""Build Dockerfile variants side by side and measure each: the core of `slimstage compare`."""
+"""Build Dockerfile variants side by side and measure each: the core of `slimstage compare`.
+
+Each variant is built cold (`--no-cache`), then warm (after a one-line edit of the app in a copy
+of the context). An image is measured (one `docker save` read) while the next variant builds.
+Smoke tests run after every build and measurement is done, one at a time on a quiet engine,
+with the sidecars started once for the whole run.
+"""
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
-import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slimstage import dockerfile, proc
 from slimstage.bases.catalog import LABEL_STAND_IN
-from slimstage.compare.smoke import Smoke, exposed_port, smoke_test
-from slimstage.compare.variants import Variant
-from slimstage.engine import ContainerEngine
+from slimstage.compare import progress as states
+from slimstage.compare.buildlog import BuildLogs, tail
+from slimstage.compare.layercache import SizeCache, default_path
+from slimstage.compare.measure import Breakdown, Measured, measure_image
+from slimstage.compare.progress import Progress, Silent
+from slimstage.compare.settings import Settings, load
+from slimstage.compare.smoke import Smoke
+from slimstage.compare.smokerun import smoke_all
+from slimstage.compare.timeline import Timeline
+from slimstage.compare.variants import Variant, base_image, missing_bases
+from slimstage.engineapi import ContainerEngine
 from slimstage.errors import CommandFailed, SlimstageError
-from slimstage.image import archive, layer
 from slimstage.options import CompareOptions
+from slimstage.units import human_bytes
 
 LABEL_RUN = "org.slimstage.run"
-LOG_TAIL_LINES = 15
+OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,7 @@ class VariantResult:
 
     name: str
     dockerfile: str
+    status: str  # "ok", "failed" or "skipped"
     image: str | None
     base: str | None
     stand_in_base: bool | None
@@ -40,6 +51,8 @@ class VariantResult:
     build_seconds_cold: float | None
     build_seconds_warm: float | None
     smoke: Smoke | None
+    breakdown: Breakdown | None
+    log: str | None
     error: str | None
 
 
@@ -51,197 +64,156 @@ class _Work:
     cold: float | None = None
     warm: float | None = None
     error: str | None = None
+    skipped: bool = False
+    measured: Future[Measured | None] | None = None
     notes: list[str] = field(default_factory=list)
 
 
-_LOG_NOISE = re.compile(r"^#\d+ (sha256:[0-9a-f]+|DONE [\d.]+s|CACHED)$")
+@dataclass(frozen=True)
+class _Run:
+    """What every step of one run shares."""
+
+    engine: ContainerEngine
+    options: CompareOptions
+    labels: dict[str, str]
+    logs: BuildLogs
+    progress: Progress
+    timeline: Timeline
+    cache: SizeCache
 
 
-def _log_tail(log: str) -> str:
-    """The last lines of a BuildKit log that say something (no step digests or timings)."""
-    lines = [line for line in log.splitlines() if line.strip() and not _LOG_NOISE.match(line)]
-    return "\n".join(lines[-LOG_TAIL_LINES:])
-
-
-def _parsed(variant: Variant) -> dockerfile.Dockerfile | None:
-    """The variant's Dockerfile, or None when it does not parse (the build will say why)."""
-    try:
-        return dockerfile.parse(variant.dockerfile.read_text(), str(variant.dockerfile))
-    except (SlimstageError, OSError, UnicodeError):
-        return None
-
-
-def base_image(variant: Variant, options: CompareOptions) -> str | None:
-    """The image the variant's final stage rests on ("scratch" when it starts from nothing)."""
-    parsed = _parsed(variant)
-    if parsed is None:
-        return None
-    try:
-        return parsed.external_base(parsed.final(options.target), options.build_arg)
-    except SlimstageError:  # --target names no stage of this file
-        return None
-
-
-def _missing_bases(engine: ContainerEngine, work: _Work, options: CompareOptions) -> list[str]:
-    parsed = _parsed(work.variant)
-    if parsed is None:
-        return []
-    try:
-        images = parsed.external_images(options.target, options.build_arg)
-    except SlimstageError:
-        return []
-    return [image for image in images if engine.inspect_image(image) is None]
-
-
-def _build_error(
-    engine: ContainerEngine, work: _Work, options: CompareOptions, exc: CommandFailed
-) -> str:
-    missing = _missing_bases(engine, work, options)
+def _failed_build(run: _Run, work: _Work, exc: CommandFailed) -> None:
+    missing = missing_bases(run.engine, work.variant, run.options)
     if missing:
-        reason = (
+        work.skipped = True
+        work.error = (
             f"base image {', '.join(missing)} is not present locally and could not be pulled "
             "(no registry reachable?); `slimstage base build` makes Debian-based stand-ins"
         )
-    else:
-        reason = f"build failed (exit {exc.returncode})"
-    return f"{reason}\n{_log_tail(exc.stdout)}"
+        return
+    work.error = "\n".join([f"build failed (exit {exc.returncode})", *tail(exc.stdout)])
 
 
-def _progress(name: str) -> Callable[[str], None]:
-    lock = threading.Lock()
-
-    def emit(line: str) -> None:
-        with lock:
-            proc.log(f"[{name}] {line}")
-
-    return emit
-
-
-def _build_cold(
-    engine: ContainerEngine, work: _Work, options: CompareOptions, labels: dict[str, str]
-) -> None:
+def _build_cold(run: _Run, work: _Work, measurer: ThreadPoolExecutor) -> None:
+    name = work.variant.name
+    run.progress.state(name, states.BUILDING)
+    on_line = run.logs.writer(
+        name, "cold build (--no-cache)", lambda line: run.progress.build_line(name, line)
+    )
     try:
-        result = engine.build(
-            dockerfile=work.variant.dockerfile,
-            context=work.variant.context,
-            tag=work.tag,
-            labels=labels,
-            build_args=options.build_arg,
-            target=options.target,
-            no_cache=True,
-            on_line=_progress(work.variant.name),
-        )
+        with run.timeline.span("build", name):
+            result = run.engine.build(
+                dockerfile=work.variant.dockerfile,
+                context=work.variant.context,
+                tag=work.tag,
+                labels=run.labels,
+                build_args=run.options.build_arg,
+                target=run.options.target,
+                no_cache=True,
+                on_line=on_line,
+            )
     except CommandFailed as exc:
-        work.error = _build_error(engine, work, options, exc)
+        _failed_build(run, work, exc)
+        run.progress.state(
+            name,
+            states.SKIPPED if work.skipped else states.FAILED,
+            work.error.splitlines()[0] if work.error else "",
+        )
         return
     work.image_id, work.cold = result.image_id, round(result.seconds, 2)
+    if work.image_id:
+        work.measured = measurer.submit(_measure, run, work)
 
 
-def _build_warm(
-    engine: ContainerEngine, work: _Work, options: CompareOptions, labels: dict[str, str]
-) -> None:
+def _measure(run: _Run, work: _Work) -> Measured | None:
+    name = work.variant.name
+    run.progress.size(name, "measuring")
+    try:
+        base = base_image(work.variant, run.options)
+        measured = measure_image(run.engine, work.image_id or work.tag, base, run.cache)
+    except SlimstageError as exc:
+        work.notes.append(f"not measured: {exc}")
+        run.progress.size(name, "?")
+        return None
+    run.progress.size(name, human_bytes(sum(item.bytes for item in measured.breakdown.layers)))
+    return measured
+
+
+def _build_warm(run: _Run, work: _Work) -> None:
     """Rebuild after a one-line edit of the app source, in a copy of the context."""
-    if options.edit is None:
+    edit, variant = run.options.edit, work.variant
+    if edit is None or work.error is not None:
         return
-    variant = work.variant
-    if not (variant.context / options.edit).is_file():
-        work.notes.append(f"no warm rebuild: {options.edit} is not in the context")
+    if not (variant.context / edit).is_file():
+        work.notes.append(f"no warm rebuild: {edit} is not in the context")
         return
+    run.progress.state(variant.name, states.WARM)
     with tempfile.TemporaryDirectory(prefix="slimstage-warm-") as tmp:
         context = Path(tmp) / "context"
         shutil.copytree(variant.context, context, symlinks=True)
-        with (context / options.edit).open("a") as handle:
+        with (context / edit).open("a") as handle:
             handle.write(f"\n# slimstage warm rebuild {uuid.uuid4().hex}\n")
         dockerfile_path = variant.dockerfile
         if dockerfile_path.is_relative_to(variant.context):
             dockerfile_path = context / dockerfile_path.relative_to(variant.context)
+        on_line = run.logs.writer(
+            variant.name,
+            f"warm rebuild after an edit of {edit}",
+            lambda line: run.progress.build_line(variant.name, line),
+        )
         warm_tag = f"{work.tag}-warm"
         try:
-            result = engine.build(
-                dockerfile=dockerfile_path,
-                context=context,
-                tag=warm_tag,
-                labels=labels,
-                build_args=options.build_arg,
-                target=options.target,
-                on_line=_progress(f"{variant.name} warm"),
-            )
+            with run.timeline.span("build", f"{variant.name} warm"):
+                result = run.engine.build(
+                    dockerfile=dockerfile_path,
+                    context=context,
+                    tag=warm_tag,
+                    labels=run.labels,
+                    build_args=run.options.build_arg,
+                    target=run.options.target,
+                    on_line=on_line,
+                )
             work.warm = round(result.seconds, 2)
         except CommandFailed as exc:
-            work.notes.append(f"warm rebuild failed: {_log_tail(exc.stdout)}")
+            work.notes.append(f"warm rebuild failed: {' / '.join(tail(exc.stdout, 3))}")
         finally:
-            engine.remove_images([warm_tag])
+            run.engine.remove_images([warm_tag])
+    run.progress.state(variant.name, states.WAITING)
 
 
-def compressed_bytes(engine: ContainerEngine, image: str) -> int:
-    """What a registry pull of IMAGE would transfer: its layers, gzipped at level 6."""
-    with engine.saved(image) as stream:
-        saved = archive.read_stream(stream, image, read_layer=layer.measure)
-    return sum(item.summary.compressed for item in saved.layers)
+def _build(run: _Run, work: _Work, measurer: ThreadPoolExecutor) -> None:
+    _build_cold(run, work, measurer)
+    _build_warm(run, work)
 
 
-def _not_built(work: _Work, base: str | None) -> VariantResult:
-    return VariantResult(
-        name=work.variant.name,
-        dockerfile=str(work.variant.dockerfile),
-        image=None,
-        base=base,
-        stand_in_base=None,
-        size_bytes=None,
-        compressed_bytes=None,
-        layers=None,
-        build_seconds_cold=work.cold,
-        build_seconds_warm=None,
-        smoke=None,
-        error=work.error or "build produced no image",
-    )
-
-
-def _smoke(
-    engine: ContainerEngine,
-    work: _Work,
-    options: CompareOptions,
-    config: dict[str, object],
-    labels: dict[str, str],
-) -> Smoke:
-    port = options.port or exposed_port(config)
-    if port is None:
-        return Smoke(False, None, None, None, "the image exposes no port; pass --port")
-    proc.log(f"[{work.variant.name}] smoke test: GET {options.smoke_path} on port {port}")
-    return smoke_test(
-        engine,
-        work.tag,
-        port=port,
-        path=options.smoke_path,
-        timeout=options.smoke_timeout,
-        labels=labels,
-    )
-
-
-def _measure(
-    engine: ContainerEngine, work: _Work, options: CompareOptions, labels: dict[str, str]
-) -> VariantResult:
-    base = base_image(work.variant, options)
-    if work.error is not None or not work.image_id:
-        return _not_built(work, base)
-    data = engine.inspect_image(work.image_id) or {}
+def _result(run: _Run, work: _Work, smoke: Smoke | None) -> VariantResult:
+    variant = work.variant
+    measured = work.measured.result() if work.measured else None
+    data = (run.engine.inspect_image(work.image_id) if work.image_id else None) or {}
     config = data.get("Config") or {}
-    smoke = _smoke(engine, work, options, config, labels)
-    if work.notes:
-        proc.log(f"[{work.variant.name}] " + "; ".join(work.notes))
+    built = work.error is None and bool(work.image_id)
+    error = work.error
+    if built and smoke is not None and not smoke.ok:
+        error = f"smoke test failed: {smoke.detail}"
+    elif built and smoke is None:
+        error = "build produced no image"
+    status = SKIPPED if work.skipped else OK if error is None else FAILED
     return VariantResult(
-        name=work.variant.name,
-        dockerfile=str(work.variant.dockerfile),
-        image=work.tag,
-        base=base,
-        stand_in_base=(config.get("Labels") or {}).get(LABEL_STAND_IN) == "true",
-        size_bytes=int(data.get("Size") or 0),
-        compressed_bytes=compressed_bytes(engine, work.image_id),
-        layers=len((data.get("RootFS") or {}).get("Layers") or []),
+        name=variant.name,
+        dockerfile=str(variant.dockerfile),
+        status=status,
+        image=work.tag if built else None,
+        base=base_image(variant, run.options),
+        stand_in_base=(config.get("Labels") or {}).get(LABEL_STAND_IN) == "true" if built else None,
+        size_bytes=int(data.get("Size") or 0) if built else None,
+        compressed_bytes=measured.compressed_bytes if measured else None,
+        layers=len((data.get("RootFS") or {}).get("Layers") or []) if built else None,
         build_seconds_cold=work.cold,
-        build_seconds_warm=work.warm,
-        smoke=smoke,
-        error=None if smoke.ok else f"smoke test failed: {smoke.detail}",
+        build_seconds_warm=work.warm if built else None,
+        smoke=smoke if built else None,
+        breakdown=measured.breakdown if measured else None,
+        log=str(run.logs.path(variant.name)),
+        error=error,
     )
 
 
@@ -251,23 +223,55 @@ def _safe_repo_name(name: str) -> str:
 
 
 def compare_variants(
-    engine: ContainerEngine, variants: list[Variant], options: CompareOptions
+    engine: ContainerEngine,
+    variants: list[Variant],
+    options: CompareOptions,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    timeline: Timeline | None = None,
 ) -> list[VariantResult]:
-    """Build every variant (cold, then warm), then measure and smoke-test each in turn.
+    """Build, measure and smoke-test every variant; SETTINGS default to those OPTIONS name.
 
-    Whatever happens, including Ctrl-C, the containers started here are removed, and so are the
-    images unless options.keep.
+    Whatever happens, including Ctrl-C, the containers and networks started here are removed,
+    and so are the images unless options.keep.
     """
     run_id = uuid.uuid4().hex[:12]
-    labels = {LABEL_RUN: run_id}
+    run = _Run(
+        engine=engine,
+        options=options,
+        labels={LABEL_RUN: run_id},
+        logs=BuildLogs(options.log_dir, run_id),
+        progress=progress or Silent(),
+        timeline=timeline or Timeline(),
+        cache=SizeCache(default_path()),
+    )
+    settings = settings or load(options)
     works = [_Work(v, f"{options.tag_prefix}/{_safe_repo_name(v.name)}:{run_id}") for v in variants]
+    run.progress.note(f"build logs in {run.logs.folder}/")
     try:
-        with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-            list(pool.map(lambda w: _build_cold(engine, w, options, labels), works))
-            built = [w for w in works if w.error is None]
-            list(pool.map(lambda w: _build_warm(engine, w, options, labels), built))
-        return [_measure(engine, w, options, labels) for w in works]
+        with ThreadPoolExecutor(1) as measurer, ThreadPoolExecutor(options.jobs) as builders:
+            list(builders.map(lambda w: _build(run, w, measurer), works))
+        built = [w for w in works if w.error is None and w.image_id]
+        smokes = smoke_all(
+            engine,
+            [(w.variant, w.tag) for w in built],
+            settings.smoke,
+            options,
+            run.labels,
+            progress=run.progress,
+            timeline=run.timeline,
+        )
+        results = [_result(run, w, smokes.get(w.variant.name)) for w in works]
+        for work, result in zip(works, results, strict=True):
+            for note in work.notes:
+                run.progress.note(f"{result.name}: {note}")
+            if result.smoke is not None:
+                final = states.DONE if result.status == OK else states.FAILED
+                run.progress.state(result.name, final, "" if result.smoke.ok else "smoke test")
+        return results
     finally:
+        run.cache.save()
         engine.remove_labelled(f"{LABEL_RUN}={run_id}")
         if not options.keep:
             engine.remove_images([w.tag for w in works if w.image_id])

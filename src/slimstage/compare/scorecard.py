@@ -10,7 +10,7 @@ from slimstage.compare.run import VariantResult
 from slimstage.tables import grid, markdown
 from slimstage.units import human_bytes
 
-SCHEMA = "slimstage.compare/1"
+SCHEMA = "slimstage.compare/2"
 
 
 def _seconds(value: float | None) -> str:
@@ -20,14 +20,14 @@ def _seconds(value: float | None) -> str:
 def _delta(value: int | None, baseline: int | None) -> str:
     if value is None or not baseline:
         return "-"
-    if value == baseline:
-        return "baseline"
     return f"{(value - baseline) / baseline * 100:+.0f}%"
 
 
 def _smoke(result: VariantResult) -> str:
+    if result.status == "skipped":
+        return "skipped"
     if result.smoke is None:
-        return "-"
+        return "not built"
     return "ok" if result.smoke.ok else "FAIL"
 
 
@@ -49,21 +49,21 @@ HEADERS = (
 def rows(results: Sequence[VariantResult]) -> list[tuple[str, ...]]:
     baseline = results[0].size_bytes if results else None
     out: list[tuple[str, ...]] = []
-    for r in results:
+    for index, r in enumerate(results):
         smoke = r.smoke
         base = "-" if r.base is None else r.base + (" (stand-in)" if r.stand_in_base else "")
         out.append(
             (
                 r.name,
                 human_bytes(r.size_bytes),
-                _delta(r.size_bytes, baseline),
+                "baseline" if index == 0 and r.size_bytes else _delta(r.size_bytes, baseline),
                 human_bytes(r.compressed_bytes),
                 "-" if r.layers is None else str(r.layers),
                 _seconds(r.build_seconds_cold),
                 _seconds(r.build_seconds_warm),
                 _seconds(smoke.seconds_to_ready if smoke else None),
                 human_bytes(smoke.memory_bytes if smoke else None),
-                _smoke(r) if r.error is None or r.smoke else "not built",
+                _smoke(r),
                 base,
             )
         )
@@ -92,9 +92,8 @@ def summary(results: Sequence[VariantResult]) -> list[str]:
             )
     for r in results:
         if r.error:
-            first, *rest = r.error.splitlines()
-            lines.append(f"{r.name}: {first}")
-            lines.extend("    " + line for line in rest)
+            # The first line says why; the build log's tail is in JSON and on stderr.
+            lines.append(f"{r.name} {r.status}: {r.error.splitlines()[0]}")
     return lines
 
 
@@ -107,7 +106,7 @@ def to_markdown(results: Sequence[VariantResult]) -> str:
     lines = markdown(HEADERS, rows(results))
     notes = summary(results)
     if notes:
-        lines += ["", *(f"- {line.strip()}" for line in notes if not line.startswith("    "))]
+        lines += ["", *(f"- {line}" for line in notes)]
     return "\n".join(lines) + "\n"
 
 

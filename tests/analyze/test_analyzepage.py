@@ -1,0 +1,116 @@
+"""analyze's HTML report: treemap, waste, layers; escaping; `analyze --html` and Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from slimstage.analyze import analysis, analyzepage
+from slimstage.image import archive
+from tests import browser
+from tests.conftest import run_cli
+from tests.imagebuild import ImageSpec, docker_classic
+
+HOSTILE = "app/<img src=x onerror=alert(1)>.py"
+LAYERS = [
+    [
+        ("file", "usr/bin/bash", "b" * 1000),
+        ("file", "var/lib/dpkg/info/bash.list", "/usr/bin/bash\n"),
+        ("file", "usr/share/big.dat", "s" * 4000),
+    ],
+    [
+        ("file", "srv/site-packages/flask-3.1.3.dist-info/RECORD", "flask/app.py,,300\n"),
+        ("file", "srv/site-packages/flask/app.py", "f" * 300),
+        ("file", HOSTILE, "x" * 200),
+        ("file", "tmp/cache.bin", "c" * 900),
+    ],
+    [("whiteout", "tmp/cache.bin")],
+]
+
+
+@pytest.fixture
+def image_archive(tmp_path: Path) -> Path:
+    spec = ImageSpec(LAYERS, history=["ADD rootfs /", 'RUN echo "<script>x</script>"', "RUN rm"])  # type: ignore[arg-type]
+    return docker_classic(tmp_path / "img.tar", spec)
+
+
+@pytest.fixture
+def examined(image_archive: Path) -> analysis.Examined:
+    with image_archive.open("rb") as stream:
+        image = archive.read_stream(stream, str(image_archive), read_layer=analysis.read_layer)
+    return analysis.examine(image)
+
+
+def _files(examined: analysis.Examined) -> dict[str, tuple[int, str | None]]:
+    return {p: (f.size, f.owner) for p, f in examined.files.items()}
+
+
+def test_unowned_bytes_are_grouped_by_folder(examined: analysis.Examined) -> None:
+    folders = analyzepage.unowned_folders(_files(examined))
+    assert folders == {
+        "/usr/share": 4000,
+        "/var/lib": 14,
+        "/app": 200,
+        "/srv/site-packages": len("flask/app.py,,300\n"),
+    }
+    assert analyzepage.folder_of("/usr/lib/x/y.so") == "/usr/lib"
+    assert analyzepage.folder_of("/top.bin") == "/"
+
+
+def test_the_treemap_has_a_tile_per_package_and_folder(examined: analysis.Examined) -> None:
+    tiles = analyzepage.tiles(examined.analysis, analyzepage.unowned_folders(_files(examined)))
+    assert [(t.label, t.value) for t in tiles][:3] == [
+        ("/usr/share/", 4000),
+        ("bash", 1000),
+        ("flask", 300),
+    ]
+    without = analyzepage.tiles(examined.analysis, None)
+    assert ("(no package)", examined.analysis.packages.unowned_bytes) in [
+        (t.label, t.value) for t in without
+    ]
+
+
+def test_the_page_shows_waste_by_cause_and_escapes_the_image(examined: analysis.Examined) -> None:
+    page = analyzepage.render(examined.analysis, analyzepage.unowned_folders(_files(examined)))
+    waste = re.search(r'<svg id="waste".*?</svg>', page, re.S)
+    assert waste is not None
+    assert "whiteout" in waste.group(0)
+    assert ">900B<" in waste.group(0)  # the deleted cache file is stored, hidden by a whiteout
+    assert "<script>" not in page
+    assert "<img" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert re.search(r'<svg id="treemap".*?</svg>', page, re.S)
+
+
+def test_analyze_html_writes_the_report_and_keeps_stdout_for_results(
+    image_archive: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.html"
+    done = run_cli("analyze", str(image_archive), "--format", "json", "--html", str(report))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["size_bytes"] > 0
+    assert f"report written to {report}" in done.stderr
+    assert report.read_text().startswith("<!doctype html>")
+    bad = run_cli("analyze", str(image_archive), "--html", str(tmp_path / "no" / "such" / "x.html"))
+    assert bad.returncode == 2
+    assert "cannot write" in bad.stderr
+
+
+@pytest.mark.browser
+def test_the_report_loads_in_chromium_without_errors(
+    examined: analysis.Examined, tmp_path: Path
+) -> None:
+    path = tmp_path / "analyze.html"
+    path.write_text(
+        analyzepage.render(examined.analysis, analyzepage.unowned_folders(_files(examined)))
+    )
+    loaded = browser.load(path)
+    assert loaded.errors == []
+    treemap = re.search(r'<svg id="treemap".*?</svg>', loaded.dom, re.S)
+    assert treemap is not None
+    assert treemap.group(0).count('<g class="tile">') == 6  # 2 packages, 4 folders
+    shot = browser.screenshot(path, "analyze-report-synthetic", height=1600)
+    print(f"screenshot: {shot}")
