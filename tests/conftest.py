@@ -31,6 +31,7 @@ from slimstage.options import CompareOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
+DEMO_SETTINGS = DEMO / ".slimstage.toml"
 TEST_LABEL = "org.slimstage.test"
 
 
@@ -84,7 +85,8 @@ def demo_comparison(engine: Engine) -> Iterator[dict[str, VariantResult]]:
     """One real `compare` of demo/, shared by every test that needs the demo's images; the
     images are kept for the session and removed at its end."""
     prefix = f"slimstage-test-{uuid.uuid4().hex[:8]}"
-    options = CompareOptions(keep=True, tag_prefix=prefix, jobs=2)
+    # The demo's own smoke test: every variant stores and reads a message through PostgreSQL.
+    options = CompareOptions(keep=True, tag_prefix=prefix, jobs=2, config=DEMO_SETTINGS)
     results = compare_variants(engine, discover([DEMO], None), options)
     try:
         yield {r.name: r for r in results}
@@ -165,6 +167,14 @@ def postgres() -> Iterator[Postgres]:
         )
         time.sleep(0.1)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Where the screenshots of the reports opened in Chromium are (tests/browser.py)."""
+    from tests.browser import KEPT
+
+    for shot in KEPT:
+        terminalreporter.write_line(f"report screenshot kept: {shot}")
 
 
 def run_cli(

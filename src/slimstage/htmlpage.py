@@ -32,6 +32,7 @@ svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#1b
 svg text.dim{fill:#666}.legend span{display:inline-block;margin-right:1rem;font-size:.85rem}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}
 code{font-size:.85rem;word-break:break-all}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:0 2rem}.grid h3{font-size:1rem}
 """
 
 
@@ -87,14 +88,16 @@ def bars(
     chart_id: str,
     rows: Sequence[tuple[str, Sequence[Segment], str]],
     caption: str,
+    *,
+    width: int = WIDTH,
 ) -> str:
     """Horizontal stacked bars, one `<g class="bar">` per row (label, segments, value text),
     all drawn to the scale of the largest row."""
     biggest = max((sum(s.value for s in segs) for _, segs, _ in rows), default=0) or 1
-    span = WIDTH - _LABEL_WIDTH - 90
+    span = width - _LABEL_WIDTH - 90
     height = len(rows) * (_BAR_HEIGHT + _GAP) + _GAP
     parts = [
-        f'<svg id="{esc(chart_id)}" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'<svg id="{esc(chart_id)}" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{esc(caption)}</title>'
     ]
     for index, (label, segments, value_text) in enumerate(rows):
@@ -126,6 +129,8 @@ def single_bars(
     fmt: Callable[[float], str],
     caption: str,
     color: str = PALETTE[0],
+    *,
+    width: int = WIDTH,
 ) -> str:
     """One plain bar per row; rows without a value get an empty bar marked '-'."""
     shaped = [
@@ -136,4 +141,4 @@ def single_bars(
         )
         for label, v in rows
     ]
-    return bars(chart_id, shaped, caption)
+    return bars(chart_id, shaped, caption, width=width)

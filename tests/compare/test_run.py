@@ -190,9 +190,9 @@ def test_smoke_failures_make_the_variant_fail(tmp_path: Path) -> None:
     assert results["crashes"].error == "smoke test failed: container exited (3): app log line"
     assert results["noport"].error == "smoke test failed: the image exposes no port; pass --port"
     notfound = results["notfound"].error or ""
-    assert notfound.startswith("smoke test failed: not ready within 1.0s: GET /: status 404")
+    assert notfound.startswith("smoke test failed: not ready within 1s: GET /: status 404")
     silent = results["silent"].error or ""
-    assert silent.startswith("smoke test failed: not ready within 1.0s: GET /: no answer")
+    assert silent.startswith("smoke test failed: not ready within 1s: GET /: no answer")
 
 
 def test_the_first_expose_of_the_dockerfile_is_the_port_probed(tmp_path: Path) -> None:
@@ -253,7 +253,7 @@ def test_a_sidecar_that_never_gets_ready_fails_every_smoke_test(tmp_path: Path) 
         settings=_settings(sidecars=(cache,)),
     )
     assert result.status == "failed"
-    assert result.error == "smoke test failed: sidecar cache not ready within 0s: no"
+    assert result.error == "smoke test failed: sidecar cache not ready within 0.5s: no"
     assert engine.networks == []
 
 

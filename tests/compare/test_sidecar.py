@@ -53,7 +53,7 @@ def test_what_cannot_be_made_is_an_error_with_a_fix(tmp_path: Path) -> None:
 def test_wait_ready_retries_until_the_check_passes(tmp_path: Path) -> None:
     box = FakeContainer("s1", RunSpec("db:1"), exec_code=1)
     car = Sidecar("db", "db:1", ready=("check",), ready_timeout=0.3)
-    with pytest.raises(SlimstageError, match="sidecar db not ready within 0s: no"):
+    with pytest.raises(SlimstageError, match=r"sidecar db not ready within 0\.3s: no"):
         wait_ready(car, box)
     assert len(box.execs) >= 2
     box.exit_code = 5

@@ -143,6 +143,6 @@ def test_on_the_real_engine_a_decoy_on_loopback_cannot_pass_a_silent_image(
     )
     smoke = smoke_test(engine, tag, SmokeSpec(timeout=3), sweeper.labels)
     assert not smoke.ok
-    assert smoke.detail.startswith("not ready within 3.0s: GET /: no answer")
+    assert smoke.detail.startswith("not ready within 3s: GET /: no answer")
     assert decoy.RequestHandlerClass.hits == []  # type: ignore[attr-defined]
     assert engine.containers_with_label(f"org.slimstage.test={sweeper.run}") == []

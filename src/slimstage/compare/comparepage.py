@@ -25,6 +25,10 @@ PARTS = (
 )
 
 
+#: Alternating shades for a variant's own layers, so neighbours stay apart.
+LAYER_SHADES = ("#0072B2", "#56B4E9", "#004D7A", "#8CCBEF")
+
+
 def _status(r: VariantResult) -> str:
     css = {"ok": "ok", "skipped": "skip"}.get(r.status, "bad")
     return f'<span class="{css}">{esc(r.status)}</span>'
@@ -58,7 +62,8 @@ def _by_layer(results: Sequence[VariantResult]) -> str:
             continue
         segments = []
         for index, item in enumerate(r.breakdown.layers):
-            color = (GREY, LIGHT)[index % 2] if item.from_base else PALETTE[index % len(PALETTE)]
+            shades = (GREY, LIGHT) if item.from_base else LAYER_SHADES
+            color = shades[index % len(shades)]
             where = "base layer" if item.from_base else "layer"
             tip = (
                 f"{r.name} {where} {index}: {human_bytes(item.bytes)} "
@@ -67,6 +72,10 @@ def _by_layer(results: Sequence[VariantResult]) -> str:
             segments.append(Segment(item.bytes, color, tip))
         rows.append((r.name, segments, f"{len(r.breakdown.layers)} layers"))
     return htmlpage.bars("layers", rows, "File bytes of each variant, layer by layer")
+
+
+#: The width of a chart in a two-column grid.
+HALF = 560
 
 
 def _seconds(value: float) -> str:
@@ -106,10 +115,13 @@ def _timings(results: Sequence[VariantResult]) -> str:
             lambda v: human_bytes(int(v)),
         ),
     ]
-    return "".join(
-        f"<h3>{esc(title)}</h3>" + htmlpage.single_bars(chart_id, rows, fmt, title)
+    charts = "".join(
+        f"<div><h3>{esc(title)}</h3>"
+        + htmlpage.single_bars(chart_id, rows, fmt, title, width=HALF)
+        + "</div>"
         for title, chart_id, rows, fmt in parts
     )
+    return f'<div class="grid">{charts}</div>'
 
 
 def _table(results: Sequence[VariantResult]) -> str:

@@ -92,7 +92,7 @@ def run(
             break
         why = failed
         if time.monotonic() >= deadline:
-            detail = f"not ready within {spec['timeout']}s: {why}"
+            detail = f"not ready within {float(spec['timeout']):g}s: {why}"
             emit({"event": "result", "ok": False, "status": status, "detail": detail})
             return False
         time.sleep(POLL_SECONDS)

@@ -130,7 +130,8 @@ def _measure(run: _Run, work: _Work) -> Measured | None:
     run.progress.size(name, "measuring")
     try:
         base = base_image(work.variant, run.options)
-        measured = measure_image(run.engine, work.image_id or work.tag, base, run.cache)
+        with run.timeline.span("measure", name):
+            measured = measure_image(run.engine, work.image_id or work.tag, base, run.cache)
     except SlimstageError as exc:
         work.notes.append(f"not measured: {exc}")
         run.progress.size(name, "?")
@@ -230,6 +231,7 @@ def compare_variants(
     settings: Settings | None = None,
     progress: Progress | None = None,
     timeline: Timeline | None = None,
+    cache: SizeCache | None = None,
 ) -> list[VariantResult]:
     """Build, measure and smoke-test every variant; SETTINGS default to those OPTIONS name.
 
@@ -244,7 +246,7 @@ def compare_variants(
         logs=BuildLogs(options.log_dir, run_id),
         progress=progress or Silent(),
         timeline=timeline or Timeline(),
-        cache=SizeCache(default_path()),
+        cache=cache or SizeCache(default_path()),
     )
     settings = settings or load(options)
     works = [_Work(v, f"{options.tag_prefix}/{_safe_repo_name(v.name)}:{run_id}") for v in variants]

@@ -101,7 +101,7 @@ def wait_ready(car: Sidecar, box: RunningContainer) -> None:
             raise SlimstageError(f"sidecar {car.name} exited ({code}): {box.logs()[-500:]}")
         if time.monotonic() >= deadline:
             raise SlimstageError(
-                f"sidecar {car.name} not ready within {car.ready_timeout:.0f}s: {last}"
+                f"sidecar {car.name} not ready within {car.ready_timeout:g}s: {last}"
             )
         time.sleep(_POLL_SECONDS)
 
