@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,14 @@ import pytest
 from slimstage.compare import progress as states
 from slimstage.compare import scorecard
 from slimstage.compare.run import VariantResult, compare_variants
-from slimstage.compare.settings import Settings
+from slimstage.compare.settings import Settings, load
+from slimstage.compare.smoke import smoke_test
 from slimstage.compare.smokespec import Request, Sidecar, SmokeSpec
 from slimstage.compare.timeline import Timeline
 from slimstage.compare.variants import Variant, base_image, discover
 from slimstage.engine import Engine, RunSpec
 from slimstage.options import CompareOptions
-from tests.conftest import Postgres, Sweeper
+from tests.conftest import DEMO_SETTINGS, Postgres, Sweeper
 from tests.fakeengine import Behaviour, FakeEngine
 
 MULTI_STAGE = ("multistage-venv", "multistage-runtime")
@@ -325,10 +327,55 @@ def test_every_debian_variant_builds_and_passes_its_smoke_test(
 
 
 @pytest.mark.engine
+def test_the_demo_smoke_test_goes_through_postgresql(
+    demo: dict[str, VariantResult], engine: Engine, sweeper: Sweeper
+) -> None:
+    settings = load(CompareOptions(config=DEMO_SETTINGS))
+    assert [car.name for car in settings.smoke.sidecars] == ["postgres"]
+    assert [r.method for r in settings.smoke.requests] == ["GET", "POST", "GET", "GET"]
+    for name in ("Dockerfile", *MULTI_STAGE):
+        assert demo[name].status == "ok", demo[name].error
+    # The same requests without the database: the app falls back to SQLite, and the smoke
+    # test says so. It can tell an image that talks to PostgreSQL from one that does not.
+    spec = replace(settings.smoke, env=(), sidecars=(), timeout=10)
+    smoke = smoke_test(engine, demo["multistage-runtime"].image or "", spec, sweeper.labels)
+    assert not smoke.ok
+    assert "GET /readyz: body does not match" in smoke.detail
+    assert "sqlite" in smoke.detail
+
+
+@pytest.mark.engine
+def test_the_demo_images_bytes_are_split_by_what_made_them(
+    demo: dict[str, VariantResult],
+) -> None:
+    parts = {name: demo[name].breakdown for name in ("Dockerfile", *MULTI_STAGE)}
+    single, venv, runtime = (
+        parts["Dockerfile"],
+        parts["multistage-venv"],
+        parts["multistage-runtime"],
+    )
+    assert single is not None
+    assert venv is not None
+    assert runtime is not None
+    # The single-stage image keeps the compiler toolchain: OS packages it added.
+    assert single.os_packages > 100_000_000
+    assert venv.os_packages < single.os_packages / 10  # libpq5 only
+    assert runtime.os_packages == 0  # no package database in a runtime-only final stage
+    for item in (single, venv, runtime):
+        assert item.python_packages > 5_000_000  # flask, gunicorn, psycopg2, ...
+        assert item.base > 40_000_000
+        assert item.layers[0].from_base
+        assert not item.layers[-1].from_base
+    # The same python:3.13-slim layers; apt on top replaces a few of their files differently.
+    assert abs(single.base - venv.base) < venv.base / 10
+
+
+@pytest.mark.engine
 def test_the_alpine_seed_variant_is_reported_not_fatal(
     demo: dict[str, VariantResult],
 ) -> None:
     alpine = demo["newmultistage"]
+    assert alpine.status == "skipped"
     assert alpine.image is None
     assert alpine.size_bytes is None
     assert alpine.error

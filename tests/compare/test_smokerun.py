@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from slimstage.compare.progress import Silent
-from slimstage.compare.smokerun import smoke_all
+from slimstage.compare.smokerun import smoke_all, start_sidecars
 from slimstage.compare.smokespec import Sidecar, SmokeSpec
 from slimstage.compare.timeline import Timeline
 from slimstage.compare.variants import Variant, discover
+from slimstage.errors import UsageError
 from slimstage.options import CompareOptions
 from tests.fakeengine import FakeEngine
 
@@ -26,9 +28,21 @@ def _targets(engine: FakeEngine, tmp_path: Path, *names: str) -> list[tuple[Vari
 
 def _run(engine: FakeEngine, targets: list[tuple[Variant, str]], spec: SmokeSpec) -> dict[str, str]:
     timeline = Timeline()
-    found = smoke_all(
-        engine, targets, spec, CompareOptions(), {}, progress=Silent(), timeline=timeline
-    )
+    with ExitStack() as stack:
+
+        def sidecars() -> str | None:
+            return start_sidecars(engine, spec, {}, stack, progress=Silent(), timeline=timeline)
+
+        found = smoke_all(
+            engine,
+            targets,
+            spec,
+            CompareOptions(),
+            {},
+            sidecars=sidecars,
+            progress=Silent(),
+            timeline=timeline,
+        )
     return {name: "ok" if s.ok else s.detail for name, s in found.items()}
 
 
@@ -67,3 +81,42 @@ def test_a_sidecar_that_cannot_start_fails_every_variant_and_nothing_is_left(
         "(fix: pull it, or load it with `docker load`)"
     }
     assert engine.networks == []
+
+
+def test_sidecars_start_on_their_network_and_go_with_the_stack(tmp_path: Path) -> None:
+    engine = FakeEngine(tmp_path, present={"db:1"})
+    spec = SmokeSpec(sidecars=(Sidecar("db", "db:1"),))
+    timeline = Timeline()
+    with ExitStack() as stack:
+        assert (
+            start_sidecars(engine, SmokeSpec(), {}, stack, progress=Silent(), timeline=timeline)
+            is None
+        )
+        network = start_sidecars(engine, spec, {}, stack, progress=Silent(), timeline=timeline)
+        assert engine.networks == [network]
+    assert engine.networks == []
+    assert [(kind, what) for kind, what, *_ in timeline.spans] == [
+        ("build", "sidecar db"),
+        ("run", "sidecars"),
+    ]
+
+
+def test_sidecars_that_could_not_start_fail_every_smoke_test(tmp_path: Path) -> None:
+    engine = FakeEngine(tmp_path)
+    targets = _targets(engine, tmp_path, "Dockerfile")
+
+    def broken() -> str | None:
+        raise UsageError("sidecar db: image db:1 is not on the engine")
+
+    found = smoke_all(
+        engine,
+        targets,
+        SmokeSpec(),
+        CompareOptions(),
+        {},
+        sidecars=broken,
+        progress=Silent(),
+        timeline=Timeline(),
+    )
+    assert found["Dockerfile"].detail == "sidecar db: image db:1 is not on the engine"
+    assert engine.started == []

@@ -8,28 +8,25 @@ with the sidecars started once for the whole run.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
 
 from slimstage.bases.catalog import LABEL_STAND_IN
 from slimstage.compare import progress as states
-from slimstage.compare.buildlog import BuildLogs, tail
+from slimstage.compare.buildlog import BuildLogs
+from slimstage.compare.builds import RunContext, Work, build_all
 from slimstage.compare.layercache import SizeCache, default_path
-from slimstage.compare.measure import Breakdown, Measured, measure_image
+from slimstage.compare.measure import Breakdown
 from slimstage.compare.progress import Progress, Silent
 from slimstage.compare.settings import Settings, load
 from slimstage.compare.smoke import Smoke
-from slimstage.compare.smokerun import smoke_all
+from slimstage.compare.smokerun import smoke_all, start_sidecars
 from slimstage.compare.timeline import Timeline
-from slimstage.compare.variants import Variant, base_image, missing_bases
+from slimstage.compare.variants import Variant, base_image
 from slimstage.engineapi import ContainerEngine
-from slimstage.errors import CommandFailed, SlimstageError
 from slimstage.options import CompareOptions
-from slimstage.units import human_bytes
 
 LABEL_RUN = "org.slimstage.run"
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
@@ -56,138 +53,7 @@ class VariantResult:
     error: str | None
 
 
-@dataclass
-class _Work:
-    variant: Variant
-    tag: str
-    image_id: str | None = None
-    cold: float | None = None
-    warm: float | None = None
-    error: str | None = None
-    skipped: bool = False
-    measured: Future[Measured | None] | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What every step of one run shares."""
-
-    engine: ContainerEngine
-    options: CompareOptions
-    labels: dict[str, str]
-    logs: BuildLogs
-    progress: Progress
-    timeline: Timeline
-    cache: SizeCache
-
-
-def _failed_build(run: _Run, work: _Work, exc: CommandFailed) -> None:
-    missing = missing_bases(run.engine, work.variant, run.options)
-    if missing:
-        work.skipped = True
-        work.error = (
-            f"base image {', '.join(missing)} is not present locally and could not be pulled "
-            "(no registry reachable?); `slimstage base build` makes Debian-based stand-ins"
-        )
-        return
-    work.error = "\n".join([f"build failed (exit {exc.returncode})", *tail(exc.stdout)])
-
-
-def _build_cold(run: _Run, work: _Work, measurer: ThreadPoolExecutor) -> None:
-    name = work.variant.name
-    run.progress.state(name, states.BUILDING)
-    on_line = run.logs.writer(
-        name, "cold build (--no-cache)", lambda line: run.progress.build_line(name, line)
-    )
-    try:
-        with run.timeline.span("build", name):
-            result = run.engine.build(
-                dockerfile=work.variant.dockerfile,
-                context=work.variant.context,
-                tag=work.tag,
-                labels=run.labels,
-                build_args=run.options.build_arg,
-                target=run.options.target,
-                no_cache=True,
-                on_line=on_line,
-            )
-    except CommandFailed as exc:
-        _failed_build(run, work, exc)
-        run.progress.state(
-            name,
-            states.SKIPPED if work.skipped else states.FAILED,
-            work.error.splitlines()[0] if work.error else "",
-        )
-        return
-    work.image_id, work.cold = result.image_id, round(result.seconds, 2)
-    if work.image_id:
-        work.measured = measurer.submit(_measure, run, work)
-
-
-def _measure(run: _Run, work: _Work) -> Measured | None:
-    name = work.variant.name
-    run.progress.size(name, "measuring")
-    try:
-        base = base_image(work.variant, run.options)
-        with run.timeline.span("measure", name):
-            measured = measure_image(run.engine, work.image_id or work.tag, base, run.cache)
-    except SlimstageError as exc:
-        work.notes.append(f"not measured: {exc}")
-        run.progress.size(name, "?")
-        return None
-    run.progress.size(name, human_bytes(sum(item.bytes for item in measured.breakdown.layers)))
-    return measured
-
-
-def _build_warm(run: _Run, work: _Work) -> None:
-    """Rebuild after a one-line edit of the app source, in a copy of the context."""
-    edit, variant = run.options.edit, work.variant
-    if edit is None or work.error is not None:
-        return
-    if not (variant.context / edit).is_file():
-        work.notes.append(f"no warm rebuild: {edit} is not in the context")
-        return
-    run.progress.state(variant.name, states.WARM)
-    with tempfile.TemporaryDirectory(prefix="slimstage-warm-") as tmp:
-        context = Path(tmp) / "context"
-        shutil.copytree(variant.context, context, symlinks=True)
-        with (context / edit).open("a") as handle:
-            handle.write(f"\n# slimstage warm rebuild {uuid.uuid4().hex}\n")
-        dockerfile_path = variant.dockerfile
-        if dockerfile_path.is_relative_to(variant.context):
-            dockerfile_path = context / dockerfile_path.relative_to(variant.context)
-        on_line = run.logs.writer(
-            variant.name,
-            f"warm rebuild after an edit of {edit}",
-            lambda line: run.progress.build_line(variant.name, line),
-        )
-        warm_tag = f"{work.tag}-warm"
-        try:
-            with run.timeline.span("build", f"{variant.name} warm"):
-                result = run.engine.build(
-                    dockerfile=dockerfile_path,
-                    context=context,
-                    tag=warm_tag,
-                    labels=run.labels,
-                    build_args=run.options.build_arg,
-                    target=run.options.target,
-                    on_line=on_line,
-                )
-            work.warm = round(result.seconds, 2)
-        except CommandFailed as exc:
-            work.notes.append(f"warm rebuild failed: {' / '.join(tail(exc.stdout, 3))}")
-        finally:
-            run.engine.remove_images([warm_tag])
-    run.progress.state(variant.name, states.WAITING)
-
-
-def _build(run: _Run, work: _Work, measurer: ThreadPoolExecutor) -> None:
-    _build_cold(run, work, measurer)
-    _build_warm(run, work)
-
-
-def _result(run: _Run, work: _Work, smoke: Smoke | None) -> VariantResult:
+def _result(run: RunContext, work: Work, smoke: Smoke | None) -> VariantResult:
     variant = work.variant
     measured = work.measured.result() if work.measured else None
     data = (run.engine.inspect_image(work.image_id) if work.image_id else None) or {}
@@ -218,6 +84,17 @@ def _result(run: _Run, work: _Work, smoke: Smoke | None) -> VariantResult:
     )
 
 
+def _finish(run: RunContext, works: list[Work], smokes: dict[str, Smoke]) -> list[VariantResult]:
+    results = [_result(run, w, smokes.get(w.variant.name)) for w in works]
+    for work, result in zip(works, results, strict=True):
+        for note in work.notes:
+            run.progress.note(f"{result.name}: {note}")
+        if result.smoke is not None:
+            final = states.DONE if result.status == OK else states.FAILED
+            run.progress.state(result.name, final, "" if result.smoke.ok else "smoke test")
+    return results
+
+
 def _safe_repo_name(name: str) -> str:
     cleaned = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in name.lower())
     return cleaned.strip("._-") or "variant"
@@ -239,7 +116,7 @@ def compare_variants(
     and so are the images unless options.keep.
     """
     run_id = uuid.uuid4().hex[:12]
-    run = _Run(
+    run = RunContext(
         engine=engine,
         options=options,
         labels={LABEL_RUN: run_id},
@@ -249,29 +126,35 @@ def compare_variants(
         cache=cache or SizeCache(default_path()),
     )
     settings = settings or load(options)
-    works = [_Work(v, f"{options.tag_prefix}/{_safe_repo_name(v.name)}:{run_id}") for v in variants]
+    works = [Work(v, f"{options.tag_prefix}/{_safe_repo_name(v.name)}:{run_id}") for v in variants]
     run.progress.note(f"build logs in {run.logs.folder}/")
     try:
-        with ThreadPoolExecutor(1) as measurer, ThreadPoolExecutor(options.jobs) as builders:
-            list(builders.map(lambda w: _build(run, w, measurer), works))
-        built = [w for w in works if w.error is None and w.image_id]
-        smokes = smoke_all(
-            engine,
-            [(w.variant, w.tag) for w in built],
-            settings.smoke,
-            options,
-            run.labels,
-            progress=run.progress,
-            timeline=run.timeline,
-        )
-        results = [_result(run, w, smokes.get(w.variant.name)) for w in works]
-        for work, result in zip(works, results, strict=True):
-            for note in work.notes:
-                run.progress.note(f"{result.name}: {note}")
-            if result.smoke is not None:
-                final = states.DONE if result.status == OK else states.FAILED
-                run.progress.state(result.name, final, "" if result.smoke.ok else "smoke test")
-        return results
+        with ExitStack() as services, ThreadPoolExecutor(1) as starter:
+            sidecars = starter.submit(
+                start_sidecars,
+                engine,
+                settings.smoke,
+                run.labels,
+                services,
+                progress=run.progress,
+                timeline=run.timeline,
+            )
+            build_all(run, works)
+            built = [w for w in works if w.error is None and w.image_id]
+            smokes = smoke_all(
+                engine,
+                [(w.variant, w.tag) for w in built],
+                settings.smoke,
+                options,
+                run.labels,
+                sidecars=sidecars.result,
+                progress=run.progress,
+                timeline=run.timeline,
+            )
+            if settings.smoke.sidecars:
+                with run.timeline.span("run", "sidecars"):
+                    services.close()
+        return _finish(run, works, smokes)
     finally:
         run.cache.save()
         engine.remove_labelled(f"{LABEL_RUN}={run_id}")
