@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,8 +11,9 @@ from typing import IO, Any
 
 import pytest
 
+from slimstage.compare import measure
 from slimstage.compare.layercache import SizeCache
-from slimstage.compare.measure import base_layer_count, measure_image
+from slimstage.compare.measure import Prefetched, base_layer_count, measure_image
 from slimstage.image import layer
 from tests.fakeengine import FakeEngine
 from tests.imagebuild import ImageSpec, docker_classic, layer_tar
@@ -109,3 +111,47 @@ def test_base_layer_count_is_the_shared_prefix() -> None:
     assert base_layer_count(["a", "x", "c"], ["a", "b"]) == 1
     assert base_layer_count(["a"], []) == 0
     assert base_layer_count(["a", "b"], ["a", "b", "c"]) == 2
+
+
+def test_prefetched_hands_out_the_stream_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(measure, "CHUNK", 7)  # many small chunks
+    data = bytes(range(256)) * 40
+    ahead = Prefetched(io.BytesIO(data), depth=2)
+    parts = [ahead.read(1), ahead.read(512), ahead.read(3), ahead.read(100_000), ahead.read(5)]
+    assert b"".join(parts) == data
+    assert parts[-1] == b""
+    ahead.close()
+
+
+def test_prefetched_raises_what_the_stream_raised() -> None:
+    class Failing(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            raise OSError("the engine went away")
+
+    ahead = Prefetched(io.BufferedReader(Failing()))
+    with pytest.raises(OSError, match="the engine went away"):
+        ahead.read()
+
+
+def test_a_closed_prefetch_stops_reading_ahead() -> None:
+    class Endless(io.RawIOBase):
+        reads = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            Endless.reads += 1
+            buffer[:1] = b"x"
+            return 1
+
+    ahead = Prefetched(Endless(), depth=2)  # type: ignore[arg-type]
+    assert ahead.read(1) == b"x"
+    ahead.close()
+    time.sleep(0.5)
+    seen = Endless.reads
+    time.sleep(0.5)
+    assert Endless.reads == seen  # the thread has stopped

@@ -95,7 +95,14 @@ def test_a_working_variant_is_built_measured_and_smoke_tested(tmp_path: Path) ->
     assert 0 <= result.smoke.seconds_to_ready < 5
     # Progress: each state in order; the step of the build line reaches the progress too.
     mine = [state for name, state in recorder.states if name == "Dockerfile"]
-    assert mine == [states.BUILDING, states.WARM, states.WAITING, states.SMOKE, states.DONE]
+    assert mine == [
+        states.BUILDING,
+        states.WAITING,
+        states.WARM,
+        states.WAITING,
+        states.SMOKE,
+        states.DONE,
+    ]
     assert ("Dockerfile", "#5 [2/3] RUN make") in recorder.lines
     # The log file has both builds; the engine's work is on the timeline.
     assert result.log is not None

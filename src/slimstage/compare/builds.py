@@ -1,8 +1,9 @@
-"""The build phase of a comparison: each variant cold, then warm, its image measured meanwhile.
+"""The build phase of a comparison: every variant cold, then every one warm, images measured
+meanwhile.
 
-Each variant is built cold (`--no-cache`), then warm (after a one-line edit of the app in a copy
-of the context). Once its cold build is done, its image is read and measured (one
-`docker save`) by a second thread while the builds go on.
+Each variant is built cold (`--no-cache`); then each is built warm (after a one-line edit of the
+app in a copy of the context). Once a variant's cold build is done, its image is read and
+measured (one `docker save`) by a second thread while the builds go on.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def _build_cold(run: RunContext, work: Work, measurer: ThreadPoolExecutor) -> No
         )
         return
     work.image_id, work.cold = result.image_id, round(result.seconds, 2)
+    run.progress.state(name, states.WAITING)
     if work.image_id:
         work.measured = measurer.submit(_measure, run, work)
 
@@ -153,17 +155,14 @@ def _build_warm(run: RunContext, work: Work) -> None:
     run.progress.state(variant.name, states.WAITING)
 
 
-def _build(run: RunContext, work: Work, measurer: ThreadPoolExecutor) -> None:
-    _build_cold(run, work, measurer)
-    _build_warm(run, work)
-
-
 def build_all(run: RunContext, works: list[Work]) -> None:
-    """Build every variant; each image is measured (one at a time) while the next builds."""
+    """Build every variant cold, then every one warm; each image is measured (one at a time)
+    while the next builds, the last one while the warm rebuilds run."""
     measurer = ThreadPoolExecutor(1, thread_name_prefix="slimstage-measure")
     try:
         with ThreadPoolExecutor(run.options.jobs) as builders:
-            list(builders.map(lambda w: _build(run, w, measurer), works))
+            list(builders.map(lambda w: _build_cold(run, w, measurer), works))
+            list(builders.map(lambda w: _build_warm(run, w), works))
     except BaseException:
         # Ctrl-C: measurements not started yet are dropped, not waited for.
         measurer.shutdown(wait=False, cancel_futures=True)

@@ -9,7 +9,9 @@ made them — the base image's layers, OS packages added on top, Python packages
 from __future__ import annotations
 
 import hashlib
+import queue
 import tempfile
+import threading
 from dataclasses import dataclass
 from typing import IO
 
@@ -74,6 +76,64 @@ class _Tee:
     def drain(self) -> None:
         while self.read(CHUNK):
             pass
+
+
+class Prefetched:
+    """Reads a stream ahead in a thread of its own, up to DEPTH chunks, so that the engine goes
+    on writing the archive while the layers already read are parsed, hashed and compressed."""
+
+    def __init__(self, raw: IO[bytes], depth: int = 32) -> None:
+        self._chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(depth)
+        self._closed = threading.Event()
+        self._buffer = b""
+        self._at = 0  # where the unread part of the buffer starts
+        self._ended = False
+        self._thread = threading.Thread(target=self._pump, args=(raw,), daemon=True)
+        self._thread.start()
+
+    def _put(self, item: bytes | BaseException | None) -> bool:
+        while not self._closed.is_set():
+            try:
+                self._chunks.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _pump(self, raw: IO[bytes]) -> None:
+        try:
+            while chunk := raw.read(CHUNK):
+                if not self._put(chunk):
+                    return
+        except BaseException as exc:  # handed to the reader, which raises it
+            self._put(exc)
+            return
+        self._put(None)
+
+    def _more(self) -> bool:
+        if self._ended:
+            return False
+        item = self._chunks.get()
+        if isinstance(item, BaseException):
+            raise item
+        if item is None:
+            self._ended = True
+            return False
+        self._buffer = self._buffer[self._at :] + item
+        self._at = 0
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        while (size < 0 or len(self._buffer) - self._at < size) and self._more():
+            pass
+        end = len(self._buffer) if size < 0 else min(len(self._buffer), self._at + size)
+        out = self._buffer[self._at : end]
+        self._at = end
+        return out
+
+    def close(self) -> None:
+        """Stop reading ahead (the thread ends at its next chunk)."""
+        self._closed.set()
 
 
 def layer_reader(cache: SizeCache) -> archive.LayerReader[_LayerRead]:
@@ -163,7 +223,12 @@ def measure_image(
     """Read IMAGE once from the engine: compressed size and breakdown; BASE is the image its
     final stage rests on (its layers are the image's first ones)."""
     with engine.saved(image) as stream:
-        read = archive.read_stream(stream, image, read_layer=layer_reader(cache))
+        ahead = Prefetched(stream)
+        try:
+            read = archive.read_stream(ahead, image, read_layer=layer_reader(cache))
+            ahead.read()  # the rest (tar padding), so `docker save` ends well
+        finally:
+            ahead.close()
     plain = Image(
         read.source,
         read.layout,
