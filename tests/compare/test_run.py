@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from slimstage.compare.smoke import smoke_test
 from slimstage.compare.smokespec import Request, Sidecar, SmokeSpec
 from slimstage.compare.timeline import Timeline
 from slimstage.compare.variants import Variant, base_image, discover
-from slimstage.engine import Engine, RunSpec
+from slimstage.engine import BuildResult, Engine, RunSpec
 from slimstage.options import CompareOptions
 from tests.conftest import DEMO_SETTINGS, Postgres, Sweeper
 from tests.fakeengine import Behaviour, FakeEngine
@@ -179,6 +180,24 @@ def test_a_failing_build_with_its_bases_present_fails_with_its_log_tail(tmp_path
         result.error
         == "build failed (exit 1)\n#1 [internal] load\n#7 RUN exit 7\n#7 ERROR: exit code: 7"
     )
+
+
+def test_a_build_that_gives_no_image_fails(tmp_path: Path) -> None:
+    class NoImage(FakeEngine):
+        def build(self, **kw: Any) -> BuildResult:
+            result = super().build(**kw)
+            return BuildResult("", result.seconds, result.log)
+
+    engine = NoImage(tmp_path)
+    [result] = compare_variants(
+        engine, _variants(tmp_path, {"Dockerfile": SERVES}), _options(tmp_path, edit=None)
+    )
+    assert (result.status, result.error, result.smoke) == (
+        "failed",
+        "build produced no image",
+        None,
+    )
+    assert engine.started == []
 
 
 def test_smoke_failures_make_the_variant_fail(tmp_path: Path) -> None:

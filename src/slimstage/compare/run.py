@@ -58,12 +58,12 @@ def _result(run: RunContext, work: Work, smoke: Smoke | None) -> VariantResult:
     measured = work.measured.result() if work.measured else None
     data = (run.engine.inspect_image(work.image_id) if work.image_id else None) or {}
     config = data.get("Config") or {}
-    built = work.error is None and bool(work.image_id)
     error = work.error
+    if error is None and not work.image_id:
+        error = "build produced no image"
+    built = error is None
     if built and smoke is not None and not smoke.ok:
         error = f"smoke test failed: {smoke.detail}"
-    elif built and smoke is None:
-        error = "build produced no image"
     status = SKIPPED if work.skipped else OK if error is None else FAILED
     return VariantResult(
         name=variant.name,
@@ -92,6 +92,8 @@ def _finish(run: RunContext, works: list[Work], smokes: dict[str, Smoke]) -> lis
         if result.smoke is not None:
             final = states.DONE if result.status == OK else states.FAILED
             run.progress.state(result.name, final, "" if result.smoke.ok else "smoke test")
+        elif work.error is None:  # built, yet no image came out
+            run.progress.state(result.name, states.FAILED, result.error or "")
     return results
 
 

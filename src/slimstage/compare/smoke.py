@@ -101,8 +101,9 @@ def _result(app: RunningContainer, event: Mapping[str, Any], started: float | No
     if isinstance(ready_at, float) and started is not None:
         ready = round(max(0.0, ready_at - started), 3)
     detail = str(event.get("detail") or "")
-    if not event.get("ok"):
-        detail += f"; app log: {app.logs()[-500:]}"
+    log = "" if event.get("ok") else app.logs()[-500:]
+    if log:
+        detail += f"; app log: {log}"
     status = event.get("status")
     return Smoke(
         bool(event.get("ok")),
