@@ -114,3 +114,22 @@ def test_the_report_loads_in_chromium_without_errors(
     assert treemap.group(0).count('<g class="tile">') == 6  # 2 packages, 4 folders
     shot = browser.screenshot(path, "analyze-report-synthetic", height=1600)
     print(f"screenshot: {shot}")
+
+
+@pytest.mark.engine
+@pytest.mark.browser
+def test_analyze_html_of_a_demo_image_loads_in_chromium(
+    demo_images: dict[str, str], tmp_path: Path
+) -> None:
+    report = tmp_path / "analyze.html"
+    done = run_cli("analyze", demo_images["Dockerfile"], "--html", str(report))
+    assert done.returncode in (0, 7), done.stderr[-1500:]  # 7: the default gate may fail it
+    loaded = browser.load(report)
+    assert loaded.errors == []
+    treemap = re.search(r'<svg id="treemap".*?</svg>', loaded.dom, re.S)
+    assert treemap is not None
+    tiles = treemap.group(0).count('<g class="tile">')
+    assert tiles > 50  # the toolchain's packages, Python distributions, folders
+    assert ">gcc-14<" in treemap.group(0) or "gcc-14 (dpkg)" in treemap.group(0)
+    shot = browser.screenshot(report, "analyze-report-demo", height=1800)
+    print(f"screenshot: {shot}")

@@ -121,3 +121,26 @@ def test_a_page_that_fetches_from_elsewhere_is_caught(tmp_path: Path) -> None:
     errors = browser.load(path).errors
     assert any("blocked: http://192.0.2.1/x.png" in e for e in errors), errors
     assert any("undefinedFunction" in e for e in errors), errors
+
+
+@pytest.mark.engine
+@pytest.mark.browser
+def test_the_demos_report_loads_in_chromium(
+    demo_comparison: dict[str, VariantResult], tmp_path: Path
+) -> None:
+    results = list(demo_comparison.values())
+    path = tmp_path / "demo-report.html"
+    path.write_text(comparepage.render(results))
+    loaded = browser.load(path)
+    assert loaded.errors == []
+    sizes = re.search(r'<svg id="sizes".*?</svg>', loaded.dom, re.S)
+    assert sizes is not None
+    assert sizes.group(0).count('<g class="bar"') == len(results) == 4
+    layers = re.search(r'<svg id="layers".*?</svg>', loaded.dom, re.S)
+    assert layers is not None
+    built = [r for r in results if r.breakdown is not None]
+    assert layers.group(0).count("<rect") == sum(
+        len(r.breakdown.layers) for r in built if r.breakdown
+    )
+    shot = browser.screenshot(path, "compare-report-demo")
+    print(f"screenshot: {shot}")

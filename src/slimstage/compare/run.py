@@ -89,10 +89,7 @@ def _finish(run: RunContext, works: list[Work], smokes: dict[str, Smoke]) -> lis
     for work, result in zip(works, results, strict=True):
         for note in work.notes:
             run.progress.note(f"{result.name}: {note}")
-        if result.smoke is not None:
-            final = states.DONE if result.status == OK else states.FAILED
-            run.progress.state(result.name, final, "" if result.smoke.ok else "smoke test")
-        elif work.error is None:  # built, yet no image came out
+        if result.smoke is None and work.error is None:  # built, yet no image came out
             run.progress.state(result.name, states.FAILED, result.error or "")
     return results
 

@@ -44,7 +44,12 @@ def start_sidecars(
         return stack.enter_context(sidecar.running(engine, spec.sidecars, labels))
 
 
-def _everyone(targets: list[tuple[Variant, str]], detail: str) -> dict[str, Smoke]:
+def _everyone(
+    targets: list[tuple[Variant, str]], detail: str, progress: Progress
+) -> dict[str, Smoke]:
+    """The same failure for every variant: the smoke tests could not run at all."""
+    for variant, _ in targets:
+        progress.state(variant.name, states.FAILED, f"smoke test: {detail}")
     return {variant.name: Smoke(False, None, None, None, detail) for variant, _ in targets}
 
 
@@ -67,16 +72,19 @@ def smoke_all(
         spec = replace(spec, probe_image=find_probe_image(engine, spec.probe_image))
         network = sidecars()
     except SlimstageError as exc:
-        return _everyone(targets, str(exc))
+        return _everyone(targets, str(exc), progress)
     if spec.sidecars and network is None:
-        return _everyone(targets, "the sidecars did not start")
+        return _everyone(targets, "the sidecars did not start", progress)
     results: dict[str, Smoke] = {}
     for variant, image in targets:
         port = spec.port or dockerfile_port(variant, options)
         shown = port or "the image's lowest port"
         progress.state(variant.name, states.SMOKE, f"{spec.describe()} on {shown}")
         with timeline.span("run", variant.name):
-            results[variant.name] = smoke_test(
-                engine, image, replace(spec, port=port), labels, network=network
-            )
+            smoke = smoke_test(engine, image, replace(spec, port=port), labels, network=network)
+        results[variant.name] = smoke
+        if smoke.ok:
+            progress.state(variant.name, states.DONE)
+        else:
+            progress.state(variant.name, states.FAILED, f"smoke test: {smoke.detail}")
     return results
