@@ -69,7 +69,7 @@ def test_cli_reports_every_failure_and_exits_1(engine: Engine, tmp_path: Path) -
     assert f"{tmp_path / 'logs' / 'badrun.log'}:" in err
     assert "step one" in (tmp_path / "logs" / "badrun.log").read_text()
     assert f"(full log: {tmp_path / 'logs' / 'nobase.log'})" in err
-    assert "2 of 4 variants failed: crashes, badrun" in err
+    assert "2 of 4 variants failed: badrun, crashes" in err
     assert "1 variant(s) skipped here (not a failure without --strict): nobase" in err
     assert "step one" not in result.stdout
     assert report.read_text().count('<g class="bar"') >= 4

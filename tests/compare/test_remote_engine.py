@@ -99,7 +99,9 @@ def _teardown(
     work: Path, namespace: str, host_veth: str, dockerd: subprocess.Popen[bytes] | None
 ) -> None:
     if dockerd is not None:
-        _stop(dockerd.pid, 30)
+        # A dockerd that has built and run things can take long over a graceful stop; what is
+        # left of it is ended below, by the paths only it uses.
+        _stop(dockerd.pid, 10)
         dockerd.wait(timeout=30)
     for pid in _our_processes(work):
         _stop(pid, 5)
