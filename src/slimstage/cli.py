@@ -149,9 +149,15 @@ def _add_compare(sub: Subparsers) -> None:
     s.add_argument("--expect-body", type=_regex, metavar="REGEX", help="the body must match")
     s.add_argument("--port", help="container port (default: the Dockerfile's first EXPOSE)")
     s.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
-    s.add_argument("--env", action="append", type=_key_value, metavar="K=V", help="app env")
+    s.add_argument("--env", action="append", type=_key_value, metavar="K=V", help="for the app")
     s.add_argument("--env-file", type=Path, help="KEY=VALUE lines for the app's environment")
-    s.add_argument("--with", dest="sidecars", action="append", metavar="NAME", help="sidecar")
+    s.add_argument(
+        "--with",
+        dest="sidecars",
+        action="append",
+        metavar="NAME",
+        help="start a sidecar (postgres)",
+    )
     s.add_argument("--probe-image", help="image with python3 the probe runs in")
     p.add_argument("--edit", help="file in the context edited for the warm rebuild (app.py)")
     p.add_argument("--no-warm", action="store_true", help="skip the warm rebuild")
