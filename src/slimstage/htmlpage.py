@@ -19,6 +19,8 @@ WIDTH = 920
 _LABEL_WIDTH = 190
 _BAR_HEIGHT = 22
 _GAP = 10
+#: Characters of a bar's value text shown (all of it is in its tooltip).
+_VALUE_CHARS = 90
 
 _STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -117,7 +119,10 @@ def bars(
                 f'fill="{esc(segment.color)}"><title>{esc(segment.tooltip)}</title></rect>'
             )
             x += w
-        parts.append(f'<text class="dim" x="{x + 6:.1f}" y="{y + 15}">{esc(value_text)}</text>')
+        parts.append(
+            f'<text class="dim" x="{x + 6:.1f}" y="{y + 15}"><title>{esc(value_text)}</title>'
+            f"{esc(_short(value_text, _VALUE_CHARS))}</text>"
+        )
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
