@@ -40,3 +40,19 @@ def test_on_a_terminal_it_draws_in_place_and_leaves_the_table() -> None:
     assert "compare: build logs in /tmp/x/" in text
     last = [line for line in text.splitlines() if line.strip().startswith("a ")][-1]
     assert last.split()[:2] == ["a", "done"]
+
+
+def test_on_a_narrow_terminal_only_the_detail_gives_way() -> None:
+    out = io.StringIO()
+    narrow = Console(file=out, width=60, color_system=None)
+    live = LiveProgress(["multistage-runtime", "newmultistage"], narrow)
+    live.state("multistage-runtime", states.WARM)
+    live.build_line("multistage-runtime", "#9 [builder 2/7] RUN apt-get update && apt-get install")
+    live.size("multistage-runtime", "526.0MB")
+    narrow.print(live.render())
+    first = out.getvalue().splitlines()[1]
+    words = first.split()
+    assert words[:4] == ["multistage-runtime", "warm", "rebuild", "526.0MB"]
+    assert words[4].endswith("s")
+    assert first.rstrip().endswith("…")
+    assert len(first.rstrip()) <= 60

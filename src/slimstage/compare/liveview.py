@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import Literal
 
 from rich.console import Console
 from rich.live import Live
@@ -27,7 +28,11 @@ from slimstage.compare.progress import (
 )
 
 _STYLE = {DONE: "green", FAILED: "bold red", SKIPPED: "yellow", BUILDING: "cyan", WARM: "cyan"}
-_DETAIL_WIDTH = 60
+_NAME_WIDTH = 30
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 class LiveProgress:
@@ -44,20 +49,25 @@ class LiveProgress:
         )
 
     def render(self) -> Table:
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for column in ("variant", "state", "size", "time", "detail"):
-            table.add_column(column, no_wrap=True, justify="right" if column == "time" else "left")
         now = time.monotonic()
         with self.board.lock:
             rows = list(self.board.rows.values())
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        # On a narrow terminal the detail gives way; the variant, state, size and time do not.
+        name_width = min(max([len("variant"), *(len(row.name) for row in rows)]), _NAME_WIDTH)
+        widths = {"variant": name_width, "state": len(WARM), "size": 9, "time": 6}
+        for column, width in widths.items():
+            justify: Literal["left", "right"] = "right" if column == "time" else "left"
+            table.add_column(column, no_wrap=True, width=width, justify=justify)
+        room = self.console.width - sum(widths.values()) - 2 * len(widths)
+        table.add_column("detail", no_wrap=True, width=max(room, 1))
         for row in rows:
-            detail = row.detail if len(row.detail) <= _DETAIL_WIDTH else row.detail[:59] + "…"
             table.add_row(
-                Text(row.name),
+                Text(_cut(row.name, name_width)),
                 Text(row.state, style=_STYLE.get(row.state, "")),
                 Text(row.size),
                 Text(f"{row.elapsed(now):.1f}s" if row.started is not None else ""),
-                Text(detail, style="dim"),
+                Text(_cut(row.detail, room), style="dim"),
             )
         return table
 
