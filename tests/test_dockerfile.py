@@ -116,3 +116,19 @@ def test_fuzzed_files_lint_or_fail_cleanly(lines: list[str], noise: str) -> None
         message = ""
         assert all(f.line >= 1 for f in findings)
     assert message == "" or message.startswith("Dockerfile:")
+
+
+def test_stage_lookup_and_long_from_chains() -> None:
+    # Names are looked up case-insensitively, the first of two same-named stages wins, and a
+    # chain of stages each built on the one before rests on the first stage's image.
+    chain = "FROM python:3.13-slim AS s0\n" + "".join(
+        f"FROM s{i - 1} AS s{i}\n" for i in range(1, 2000)
+    )
+    df = parse(chain + "FROM debian:12 AS S5\n")
+    assert df.stage_named("S1999") is df.stages[1999]
+    assert df.stage_named("s5") is df.stages[5]
+    assert df.stage_named("2000") is df.stages[2000]
+    assert df.stage_named("nope") is None
+    assert df.external_base(df.stages[1999]) == "python:3.13-slim"
+    assert df.external_base(df.stages[2000]) == "debian:12"
+    assert df.reachable() == {2000}

@@ -8,6 +8,7 @@ and the comment lines (BuildKit drops them) that carry inline `ignore=` directiv
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -91,14 +92,20 @@ class Dockerfile:
     global_args: list[Instruction]
     comments: dict[int, str]
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Stage]:
+        # Looked up for every FROM and --from: a scan of the stages each time is quadratic.
+        index: dict[str, Stage] = {}
+        for stage in self.stages:
+            if stage.name:
+                index.setdefault(stage.name.lower(), stage)
+        return index
+
     def stage_named(self, ref: str) -> Stage | None:
         if ref.isdigit():
             index = int(ref)
             return self.stages[index] if index < len(self.stages) else None
-        for stage in self.stages:
-            if stage.name and stage.name.lower() == ref.lower():
-                return stage
-        return None
+        return self._by_name.get(ref.lower())
 
     def final(self, target: str | None = None) -> Stage:
         if target:
@@ -137,16 +144,22 @@ class Dockerfile:
             todo.extend(self.dependencies(self.stages[index]))
         return seen
 
-    def external_base(self, stage: Stage) -> str | None:
-        """The image a stage finally rests on, following FROM <stage> chains."""
-        seen: set[int] = set()
-        while stage.index not in seen:
-            seen.add(stage.index)
+    @functools.cached_property
+    def _external_bases(self) -> list[str]:
+        # One pass in order: a stage built on an earlier one rests on that one's image, so long
+        # FROM <stage> chains cost no more than short ones.
+        bases: list[str] = []
+        for stage in self.stages:
             parent = self.stage_named(stage.base)
             if parent is None or parent.index >= stage.index:
-                return stage.base
-            stage = parent
-        return None
+                bases.append(stage.base)
+            else:
+                bases.append(bases[parent.index])
+        return bases
+
+    def external_base(self, stage: Stage) -> str | None:
+        """The image a stage finally rests on, following FROM <stage> chains."""
+        return self._external_bases[stage.index]
 
 
 _AS = re.compile(r"^as$", re.IGNORECASE)
