@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--top", type=int, default=10)
 
     lint = sub.add_parser("lint", help="stage-aware Dockerfile linter")
-    lint.add_argument("paths", nargs="+", type=Path, metavar="DOCKERFILE")
+    lint.add_argument(
+        "paths", nargs="+", type=Path, metavar="DOCKERFILE", help="a file, or - for stdin"
+    )
     lint.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     lint.add_argument("--ignore", action="append", default=[], metavar="CODE")
     lint.add_argument(
@@ -116,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--config", type=Path, help="settings file (default: .slimstage.toml)")
     lint.add_argument("--target", help="lint as if building this stage")
+    lint.add_argument("--build-arg", action="append", type=_key_value, default=[], metavar="K=V")
+    lint.add_argument("--no-shellcheck", action="store_true", help="do not run ShellCheck on RUN")
+    lint.add_argument("--max-file-size", help="largest Dockerfile read (default 10MB)")
     return parser
 
 
@@ -189,6 +194,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             failure_threshold=args.failure_threshold,
             config_path=args.config,
             target=args.target,
+            build_args=dict(args.build_arg),
+            run_shellcheck=not args.no_shellcheck,
+            max_file_size=args.max_file_size,
         )
     raise UsageError(f"unknown command {args.command!r}")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from slimstage.dockerfile import Dockerfile, Instruction, Stage
 
@@ -45,6 +45,7 @@ class Context:
     final: Stage
     reachable: frozenset[int]
     has_dockerignore: bool
+    build_args: Mapping[str, str] = field(default_factory=dict)  # `lint --build-arg K=V`
 
 
 Check = Callable[[Context], Iterator[tuple[Instruction | Stage, str]]]

@@ -1,0 +1,214 @@
+"""The shell script each RUN hands to its shell, and the Dockerfile line of every part of it.
+
+A shell-form RUN is one line for the shell (BuildKit joins continuation lines and drops the
+comments between them); a RUN that is only a heredoc runs the heredoc's body; a command with
+heredocs runs the command and the heredocs as one script. `scripts` rebuilds each of them from
+the Dockerfile's own lines, so a position in a script (line, column) maps back to the line of the
+Dockerfile it came from; where the rebuilt text does not match BuildKit's, a finding falls back
+to the instruction's first line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from slimstage.dockerfile import Dockerfile, Instruction
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+# Build arguments BuildKit passes to every RUN without an ARG instruction.
+PROXY_ARGS = (
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
+# Interpreters ShellCheck checks, by the name a SHELL or shebang gives them.
+CHECKABLE = {"sh", "bash", "dash", "ash", "ksh", "ksh88", "ksh93", "oksh", "busybox"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ONLY_HEREDOC = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
+_CONTINUATION = re.compile(r"[\\`][ \t]*$")
+
+
+@dataclass(frozen=True)
+class Shell:
+    """The shell a RUN runs in, and the SHELL instruction that chose it (None: the default)."""
+
+    argv: tuple[str, ...]
+    set_by: Instruction | None
+
+    @property
+    def checkable(self) -> str | None:
+        """The interpreter as ShellCheck names it ("bash", "busybox sh"), or None."""
+        return interpreter(self.argv)
+
+
+@dataclass(frozen=True)
+class Script:
+    instruction: Instruction
+    interpreter: str  # "sh", "bash", "busybox sh", ... (a shebang's, when the script has one)
+    variables: tuple[str, ...]  # ARG and ENV names the stage declares before this RUN
+    text: str
+    # (script line, first column, Dockerfile line), sorted: where each stretch of text came from
+    origins: tuple[tuple[int, int, int], ...]
+
+    def line_of(self, line: int, column: int) -> int:
+        """The Dockerfile line of a position (1-based) in `text`."""
+        at = bisect.bisect_right(self.origins, (line, column, 1 << 62)) - 1
+        return self.origins[at][2] if at >= 0 else self.instruction.line
+
+
+def interpreter(argv: tuple[str, ...]) -> str | None:
+    words = list(argv)
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    if not words:
+        return None
+    name = words[0].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower().removesuffix(".exe")
+    if name not in CHECKABLE:
+        return None
+    return "busybox sh" if name == "busybox" else name
+
+
+def _onbuild_run(ins: Instruction) -> str | None:
+    """The command of an ONBUILD RUN in shell form, else None."""
+    parts = ins.original.split("\n", 1)[0].split(None, 2)
+    if len(parts) == 3 and parts[1].upper() == "RUN" and not parts[2].lstrip().startswith("["):
+        return parts[2].strip()
+    return None
+
+
+def is_run(ins: Instruction) -> bool:
+    """A RUN in shell form (exec-form RUNs run no shell), or an ONBUILD RUN."""
+    if ins.cmd == "ONBUILD":
+        return _onbuild_run(ins) is not None
+    return ins.cmd == "RUN" and not ins.json
+
+
+def command_of(ins: Instruction) -> str:
+    """What follows RUN and its flags, as BuildKit joined it (heredoc bodies not included)."""
+    if ins.cmd == "ONBUILD":
+        return _onbuild_run(ins) or ""
+    return " ".join(ins.value).strip()
+
+
+def _declared(ins: Instruction) -> list[str]:
+    if ins.cmd == "ARG":
+        names = [word.split("=", 1)[0] for word in ins.value]
+    elif ins.cmd == "ENV":
+        names = list(ins.value[0::2])
+    else:
+        return []
+    return [name for name in names if _NAME.fullmatch(name)]
+
+
+def shells(df: Dockerfile) -> Iterator[tuple[Instruction, Shell, tuple[str, ...]]]:
+    """Every shell-form RUN with its shell and the variable names declared before it.
+
+    SHELL and ENV carry over to a stage built FROM an earlier one (they are in its image); ARG
+    does not.
+    """
+    ends: list[tuple[Shell, frozenset[str]]] = []
+    for stage in df.stages:
+        parent = df.stage_named(stage.base)
+        if parent is not None and parent.index < stage.index:
+            shell, env = ends[parent.index]
+        else:
+            shell, env = Shell(DEFAULT_SHELL, None), frozenset()
+        declared = set(env) | set(PROXY_ARGS)
+        for ins in stage.instructions:
+            if ins.cmd == "SHELL" and ins.value:
+                shell = Shell(ins.value if ins.json else tuple(ins.value[0].split()), ins)
+            elif ins.cmd in ("ARG", "ENV"):
+                names = _declared(ins)
+                declared.update(names)
+                if ins.cmd == "ENV":
+                    env = env | set(names)
+            elif is_run(ins):
+                yield ins, shell, tuple(sorted(declared))
+        ends.append((shell, env))
+
+
+def size(df: Dockerfile) -> int:
+    """Characters of shell script in the Dockerfile's RUNs, about what ShellCheck would read."""
+    return sum(len(ins.original) for ins in df.instructions if is_run(ins))
+
+
+def _segments(lines: list[str], first: int, joined: str) -> list[tuple[int, int]] | None:
+    """(offset in `joined`, Dockerfile line) for each physical line that makes up one logical
+    line, or None when they cannot be found in it in order."""
+    out: list[tuple[int, int]] = []
+    at = 0
+    for number, raw in enumerate(lines, first):
+        piece = _CONTINUATION.sub("", raw).strip()
+        if not piece or (out and piece.startswith("#")):
+            continue  # BuildKit drops comments and blank lines inside a continued instruction
+        found = joined.find(piece, at)
+        if found < 0:
+            return None
+        out.append((found, number))
+        at = found + len(piece)
+    return out
+
+
+def _command_origins(
+    ins: Instruction, lines: list[str], command: str
+) -> tuple[tuple[int, int, int], ...]:
+    """Origins of script line 1, the command as BuildKit joined it from `lines`."""
+    head = ins.original.split("\n", 1)[0]
+    segments = _segments(lines, ins.line, head)
+    start = head.rfind(command) if command else -1
+    if segments is None or start < 0:
+        return ((1, 1, ins.line),)
+    return tuple((1, max(offset - start, 0) + 1, number) for offset, number in segments)
+
+
+def build(
+    ins: Instruction, lines: list[str], interp: str, variables: tuple[str, ...]
+) -> Script | None:
+    """The script of one RUN; `lines` are the Dockerfile's lines ins.line..ins.end_line.
+    None when a heredoc names an interpreter that is not a shell (`#!/usr/bin/env python3`)."""
+    lines = [line.removesuffix("\r") for line in lines]
+    command = command_of(ins)
+    if not ins.heredocs or ins.cmd == "ONBUILD":
+        return Script(ins, interp, variables, command, _command_origins(ins, lines, command))
+    body_lines = sum(content.count("\n") + 1 for content in ins.heredocs)
+    head_count = max(len(lines) - body_lines, 1)
+    body = lines[head_count:]
+    if _ONLY_HEREDOC.fullmatch(command):
+        text = lines[head_count : head_count + ins.heredocs[0].count("\n")]
+        if text and text[0].startswith("#!"):
+            interp_of = interpreter(tuple(text[0][2:].split()))
+            if interp_of is None:
+                return None
+            interp, text = interp_of, ["", *text[1:]]
+        first = ins.line + head_count
+        origins = tuple((j, 1, first + j - 1) for j in range(1, len(text) + 1))
+        return Script(ins, interp, variables, "\n".join(text), origins or ((1, 1, ins.line),))
+    first_body = ins.line + head_count
+    origins = _command_origins(ins, lines[:head_count], command) + tuple(
+        (j + 2, 1, first_body + j) for j in range(len(body))
+    )
+    return Script(ins, interp, variables, "\n".join([command, *body]), origins)
+
+
+def scripts(df: Dockerfile) -> list[Script]:
+    """The script of every shell-form RUN whose shell ShellCheck can check."""
+    lines = df.text.split("\n")
+    out = []
+    for ins, shell, variables in shells(df):
+        interp = shell.checkable
+        if interp is None:
+            continue
+        script = build(ins, lines[ins.line - 1 : ins.end_line], interp, variables)
+        if script is not None:
+            out.append(script)
+    return out
