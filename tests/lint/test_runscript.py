@@ -137,3 +137,18 @@ def test_text_that_does_not_match_falls_back_to_the_first_line() -> None:
     [script] = _scripts("FROM debian:12\nRUN echo hi\n")
     assert script.line_of(5, 1) == 2  # a position past the script
     assert script.line_of(0, 0) == 2
+
+
+def test_a_heredoc_given_to_a_shell_is_its_script() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN <<'EOF' bash -e\n[[ -n $x ]]\nEOF\n"
+        "RUN sh <<EOF\necho $y\nEOF\n"
+        "RUN python3 <<EOF\nprint('$z')\nEOF\n"
+    )
+    bash, sh, python = _scripts(text)
+    assert (bash.interpreter, bash.text, _line(bash, "[[")) == ("bash", "[[ -n $x ]]", 3)
+    assert (sh.interpreter, sh.text, _line(sh, "$y")) == ("sh", "echo $y", 6)
+    # data for another program: the shell still expands $z in it before python3 reads it
+    assert python.text == "python3 <<EOF\nprint('$z')\nEOF"
+    assert _line(python, "$z") == 9

@@ -34,7 +34,7 @@ PROXY_ARGS = (
 # Interpreters ShellCheck checks, by the name a SHELL or shebang gives them.
 CHECKABLE = {"sh", "bash", "dash", "ash", "ksh", "ksh88", "ksh93", "oksh", "busybox"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ONLY_HEREDOC = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
+_HEREDOC_MARKER = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
 _CONTINUATION = re.compile(r"[\\`][ \t]*$")
 
 
@@ -171,6 +171,21 @@ def _command_origins(
     return tuple((1, max(offset - start, 0) + 1, number) for offset, number in segments)
 
 
+def _body_interpreter(command: str, heredocs: int) -> str | None:
+    """For a RUN whose one heredoc is the script itself, the interpreter that runs it: '' for
+    `RUN <<EOF` (the SHELL, or the body's shebang), "bash" for `RUN bash <<EOF` or
+    `RUN <<EOF bash -e`. None when the heredoc is data for a command (`cat <<EOF > file`)."""
+    words = _HEREDOC_MARKER.sub(" <<marker ", command).split()
+    rest = [word for word in words if word != "<<marker"]
+    if heredocs != 1 or len(rest) != len(words) - 1:
+        return None
+    if not rest:
+        return ""
+    if all(word.startswith("-") for word in rest[1:]):
+        return interpreter(tuple(rest[:1]))
+    return None
+
+
 def build(
     ins: Instruction, lines: list[str], interp: str, variables: tuple[str, ...]
 ) -> Script | None:
@@ -183,9 +198,11 @@ def build(
     body_lines = sum(content.count("\n") + 1 for content in ins.heredocs)
     head_count = max(len(lines) - body_lines, 1)
     body = lines[head_count:]
-    if _ONLY_HEREDOC.fullmatch(command):
+    runs_body = _body_interpreter(command, len(ins.heredocs))
+    if runs_body is not None:
         text = lines[head_count : head_count + ins.heredocs[0].count("\n")]
-        if text and text[0].startswith("#!"):
+        interp = runs_body or interp
+        if not runs_body and text and text[0].startswith("#!"):
             interp_of = interpreter(tuple(text[0][2:].split()))
             if interp_of is None:
                 return None
