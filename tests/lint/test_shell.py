@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import re
 import shlex
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -56,11 +59,84 @@ def test_commands_fall_back_to_blanks_on_a_broken_quote() -> None:
 def test_each_run_is_split_once_and_shared() -> None:
     ins = _run("RUN pip install flask && apt-get install -y gcc")
     first = shell.commands(ins)
-    cached = shell._split[ins]
+    cached = shell._split[id(ins)][1]
     assert shell.commands(ins) == first
-    assert shell._split[ins] is cached  # not split again
+    assert shell._split[id(ins)][1] is cached  # not split again
     first[0].append("mutated")  # callers get copies: one rule cannot change another's view
     assert shell.commands(ins)[0] == ["pip", "install", "flask"]
+
+
+def test_the_cache_forgets_instructions_that_are_gone() -> None:
+    ins = _run("RUN echo gone")
+    shell.commands(ins)
+    key = id(ins)
+    assert key in shell._split
+    del ins
+    gc.collect()
+    assert key not in shell._split
+
+
+def _reference_invocations(
+    ins: Instruction, program: str, sub: str | None = None
+) -> Iterator[list[str]]:
+    """What invocations answered before it indexed each RUN by program: the same, always."""
+    for words in shell.commands(ins):
+        words = shell.strip_sudo(words)
+        if not words:
+            continue
+        name = words[0].rsplit("/", 1)[-1]
+        if name != program and not (program == "pip" and re.fullmatch(r"pip3(\.\d+)?", name)):
+            if (
+                program == "pip"
+                and re.fullmatch(r"python[\d.]*", name)
+                and words[1:3]
+                == [
+                    "-m",
+                    "pip",
+                ]
+            ):
+                words = ["pip", *words[3:]]
+            else:
+                continue
+        args = words[1:]
+        if sub is not None:
+            positional = [a for a in args if not a.startswith("-")]
+            if not positional or positional[0] != sub:
+                continue
+        yield args
+
+
+WORDS = [
+    "sudo",
+    "A=1",
+    "env",
+    "pip",
+    "pip3",
+    "pip3.12",
+    "/usr/bin/pip",
+    "python3",
+    "python",
+    "-m",
+    "install",
+    "apt-get",
+    "update",
+    "-y",
+    "gcc",
+    "&&",
+    ";",
+    "|",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12))
+def test_invocations_agree_with_the_reference(words: list[str]) -> None:
+    ins = _run("RUN " + " ".join(words))
+    for program in ("pip", "pip3", "python3", "apt-get", "gcc", "sudo"):
+        for sub in (None, "install", "update"):
+            assert list(shell.invocations(ins, program, sub)) == list(
+                _reference_invocations(ins, program, sub)
+            )
 
 
 def test_invocations_and_packages() -> None:

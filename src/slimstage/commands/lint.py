@@ -9,9 +9,10 @@ from pathlib import Path
 
 from slimstage.errors import UsageError
 from slimstage.lint import config, output
+from slimstage.lint.limits import MAX_FILE_SIZE, STDIN
 from slimstage.lint.rule import Severity
 from slimstage.lint.rules import all_rules
-from slimstage.lint.runner import MAX_FILE_SIZE, STDIN, lint_files
+from slimstage.lint.runner import lint_files
 
 
 def lint(

@@ -1,28 +1,22 @@
-"""Run every rule and ShellCheck over a Dockerfile and apply ignores (flags, config, inline
-comments); read Dockerfiles from files or standard input, up to a size limit."""
+"""Run every rule and ShellCheck over Dockerfiles (files, or standard input) and apply ignores
+(flags, config, inline comments)."""
 
 from __future__ import annotations
 
 import bisect
 import gc
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from slimstage.dockerfile import Dockerfile, Instruction, parse
-from slimstage.errors import UsageError
 from slimstage.lint import runscript, shellcheck
+from slimstage.lint.limits import MAX_FILE_SIZE, STDIN, check_instructions, read
 from slimstage.lint.rule import Context, Finding, Rule, Severity
 from slimstage.lint.rules import all_rules
-from slimstage.units import human_bytes
 
-# Hand-written Dockerfiles are a few kB; this keeps a generated or wrong file from taking
-# minutes and gigabytes (lint reads about 1 MB a second).
-MAX_FILE_SIZE = 10_000_000
-STDIN = "-"
 SHELLCHECK_CODES = {"SS501", "SS502"}  # say what ShellCheck did not check
 
 _DIRECTIVE = re.compile(
@@ -113,6 +107,7 @@ def _rules(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        check_instructions(text, path)
         df = parse(text, path)
         final = df.final(target)
         reachable = frozenset(df.reachable(target))
@@ -189,36 +184,6 @@ def lint_text(
     if run_shellcheck:
         _shellcheck([linting])
     return linting.findings()
-
-
-def _too_large(name: str, size: str, max_bytes: int) -> UsageError:
-    return UsageError(
-        f"{name}: {size} is over the {human_bytes(max_bytes)} lint reads",
-        fix="raise the limit with --max-file-size",
-    )
-
-
-def read(name: str, *, max_bytes: int = MAX_FILE_SIZE, stdin: BinaryIO | None = None) -> str:
-    """A Dockerfile's text from a file, or from standard input when NAME is `-`."""
-    try:
-        if name == STDIN:
-            data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
-        else:
-            size = Path(name).stat().st_size
-            if size > max_bytes:
-                raise _too_large(name, human_bytes(size), max_bytes)
-            with open(name, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc}") from None
-    if len(data) > max_bytes:
-        raise _too_large(name, "more", max_bytes)
-    try:
-        return data.decode("utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{name}: cannot read: {exc}") from None
 
 
 def lint_files(

@@ -11,29 +11,17 @@ to the instruction's first line.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from slimstage.dockerfile import Dockerfile, Instruction
+from slimstage.lint.runscope import Scopes, referenced
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
-# Build arguments BuildKit passes to every RUN without an ARG instruction.
-PROXY_ARGS = (
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "FTP_PROXY",
-    "ftp_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-)
 # Interpreters ShellCheck checks, by the name a SHELL or shebang gives them.
 CHECKABLE = {"sh", "bash", "dash", "ash", "ksh", "ksh88", "ksh93", "oksh", "busybox"}
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEREDOC_MARKER = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
 _CONTINUATION = re.compile(r"[\\`][ \t]*$")
 
@@ -55,7 +43,7 @@ class Shell:
 class Script:
     instruction: Instruction
     interpreter: str  # "sh", "bash", "busybox sh", ... (a shebang's, when the script has one)
-    variables: tuple[str, ...]  # ARG and ENV names the stage declares before this RUN
+    variables: tuple[str, ...]  # declared ARG and ENV names (seen by this RUN) it mentions
     text: str
     # (script line, first column, Dockerfile line), sorted: where each stretch of text came from
     origins: tuple[tuple[int, int, int], ...]
@@ -100,41 +88,22 @@ def command_of(ins: Instruction) -> str:
     return " ".join(ins.value).strip()
 
 
-def _declared(ins: Instruction) -> list[str]:
-    if ins.cmd == "ARG":
-        names = [word.split("=", 1)[0] for word in ins.value]
-    elif ins.cmd == "ENV":
-        names = list(ins.value[0::2])
-    else:
-        return []
-    return [name for name in names if _NAME.fullmatch(name)]
-
-
-def shells(df: Dockerfile) -> Iterator[tuple[Instruction, Shell, tuple[str, ...]]]:
-    """Every shell-form RUN with its shell and the variable names declared before it.
-
-    SHELL and ENV carry over to a stage built FROM an earlier one (they are in its image); ARG
-    does not.
-    """
-    ends: list[tuple[Shell, frozenset[str]]] = []
+def shells(df: Dockerfile) -> Iterator[tuple[Instruction, Shell, int]]:
+    """Every shell-form RUN with the shell it runs in and its position in its stage. SHELL
+    carries over to a stage built FROM an earlier one (it is in that image)."""
+    ends: list[Shell] = []
     for stage in df.stages:
         parent = df.stage_named(stage.base)
         if parent is not None and parent.index < stage.index:
-            shell, env = ends[parent.index]
+            shell = ends[parent.index]
         else:
-            shell, env = Shell(DEFAULT_SHELL, None), frozenset()
-        declared = set(env) | set(PROXY_ARGS)
-        for ins in stage.instructions:
+            shell = Shell(DEFAULT_SHELL, None)
+        for position, ins in enumerate(stage.instructions):
             if ins.cmd == "SHELL" and ins.value:
                 shell = Shell(ins.value if ins.json else tuple(ins.value[0].split()), ins)
-            elif ins.cmd in ("ARG", "ENV"):
-                names = _declared(ins)
-                declared.update(names)
-                if ins.cmd == "ENV":
-                    env = env | set(names)
             elif is_run(ins):
-                yield ins, shell, tuple(sorted(declared))
-        ends.append((shell, env))
+                yield ins, shell, position
+        ends.append(shell)
 
 
 def size(df: Dockerfile) -> int:
@@ -186,15 +155,13 @@ def _body_interpreter(command: str, heredocs: int) -> str | None:
     return None
 
 
-def build(
-    ins: Instruction, lines: list[str], interp: str, variables: tuple[str, ...]
-) -> Script | None:
+def build(ins: Instruction, lines: list[str], interp: str) -> Script | None:
     """The script of one RUN; `lines` are the Dockerfile's lines ins.line..ins.end_line.
     None when a heredoc names an interpreter that is not a shell (`#!/usr/bin/env python3`)."""
     lines = [line.removesuffix("\r") for line in lines]
     command = command_of(ins)
     if not ins.heredocs or ins.cmd == "ONBUILD":
-        return Script(ins, interp, variables, command, _command_origins(ins, lines, command))
+        return Script(ins, interp, (), command, _command_origins(ins, lines, command))
     body_lines = sum(content.count("\n") + 1 for content in ins.heredocs)
     head_count = max(len(lines) - body_lines, 1)
     body = lines[head_count:]
@@ -209,23 +176,27 @@ def build(
             interp, text = interp_of, ["", *text[1:]]
         first = ins.line + head_count
         origins = tuple((j, 1, first + j - 1) for j in range(1, len(text) + 1))
-        return Script(ins, interp, variables, "\n".join(text), origins or ((1, 1, ins.line),))
+        return Script(ins, interp, (), "\n".join(text), origins or ((1, 1, ins.line),))
     first_body = ins.line + head_count
     origins = _command_origins(ins, lines[:head_count], command) + tuple(
         (j + 2, 1, first_body + j) for j in range(len(body))
     )
-    return Script(ins, interp, variables, "\n".join([command, *body]), origins)
+    return Script(ins, interp, (), "\n".join([command, *body]), origins)
 
 
 def scripts(df: Dockerfile) -> list[Script]:
-    """The script of every shell-form RUN whose shell ShellCheck can check."""
+    """The script of every shell-form RUN whose shell ShellCheck can check, with the declared
+    ARG and ENV names it mentions."""
     lines = df.text.split("\n")
+    scopes = Scopes(df)
     out = []
-    for ins, shell, variables in shells(df):
+    for ins, shell, position in shells(df):
         interp = shell.checkable
         if interp is None:
             continue
-        script = build(ins, lines[ins.line - 1 : ins.end_line], interp, variables)
+        script = build(ins, lines[ins.line - 1 : ins.end_line], interp)
         if script is not None:
-            out.append(script)
+            seen = referenced(script.text)
+            names = sorted(n for n in seen if scopes.visible(n, ins.stage, position))
+            out.append(dataclasses.replace(script, variables=tuple(names)))
     return out

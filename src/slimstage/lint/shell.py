@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from slimstage.dockerfile import Instruction
 
@@ -28,10 +29,23 @@ _TOKEN = re.compile(
 )
 _PIECE = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\[\s\S])*)"|\\([\s\S])|([^'"\\]+)""")
 _QUOTED_ESCAPE = re.compile(r'\\(["\\])')
+_PIP3 = re.compile(r"pip3(\.\d+)?")
+_PYTHON = re.compile(r"python[\d.]*")
 
-_split: weakref.WeakKeyDictionary[Instruction, tuple[tuple[str, ...], ...]] = (
-    weakref.WeakKeyDictionary()
-)
+Commands = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Split:
+    commands: Commands
+    # program name -> the argument lists it runs with, in order; pip3, pip3.12 and
+    # `python -m pip` are also filed under pip
+    programs: dict[str, list[tuple[str, ...]]]
+
+
+# id(instruction) -> (a weak reference to it, its split). Looked up by identity: hashing and
+# comparing whole instructions, as a WeakKeyDictionary does, cost more than the split saves.
+_split: dict[int, tuple[weakref.ref[Instruction], _Split]] = {}
 
 
 def _unquote(word: str) -> str:
@@ -62,7 +76,7 @@ def split_words(text: str) -> list[str] | None:
     return out
 
 
-def _split_run(ins: Instruction) -> tuple[tuple[str, ...], ...]:
+def _split_run(ins: Instruction) -> Commands:
     if ins.json:
         return (tuple(ins.value),)
     text = "\n".join(ins.heredocs) if ins.heredocs else " ".join(ins.value)
@@ -79,46 +93,56 @@ def _split_run(ins: Instruction) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def commands(ins: Instruction) -> list[list[str]]:
-    """The simple commands of a RUN, each as its words (quotes removed where they parse)."""
-    cached = _split.get(ins)
-    if cached is None:
-        cached = _split[ins] = _split_run(ins)
-    return [list(command) for command in cached]
-
-
 def strip_sudo(words: list[str]) -> list[str]:
     while words and (words[0] in ("sudo", "exec", "env", "command") or "=" in words[0]):
         words = words[1:]
     return words
 
 
-def invocations(ins: Instruction, program: str, sub: str | None = None) -> Iterator[list[str]]:
-    """The commands of a RUN that run PROGRAM (and SUB as its first argument, when given)."""
-    for words in commands(ins):
-        words = strip_sudo(words)
+def _programs(commands: Commands) -> dict[str, list[tuple[str, ...]]]:
+    programs: dict[str, list[tuple[str, ...]]] = {}
+    for command in commands:
+        words = strip_sudo(list(command))
         if not words:
             continue
         name = words[0].rsplit("/", 1)[-1]
-        if name != program and not (program == "pip" and re.fullmatch(r"pip3(\.\d+)?", name)):
-            if (
-                program == "pip"
-                and re.fullmatch(r"python[\d.]*", name)
-                and words[1:3]
-                == [
-                    "-m",
-                    "pip",
-                ]
-            ):
-                words = ["pip", *words[3:]]
-            else:
-                continue
-        args = words[1:]
+        programs.setdefault(name, []).append(tuple(words[1:]))
+        if _PIP3.fullmatch(name):
+            programs.setdefault("pip", []).append(tuple(words[1:]))
+        elif _PYTHON.fullmatch(name) and words[1:3] == ["-m", "pip"]:
+            programs.setdefault("pip", []).append(tuple(words[3:]))
+    return programs
+
+
+def _cached(ins: Instruction) -> _Split:
+    key = id(ins)
+    entry = _split.get(key)
+    if entry is not None and entry[0]() is ins:
+        return entry[1]
+    commands = _split_run(ins)
+    found = _Split(commands, _programs(commands))
+
+    def forget(_: weakref.ref[Instruction]) -> None:
+        _split.pop(key, None)
+
+    _split[key] = (weakref.ref(ins, forget), found)
+    return found
+
+
+def commands(ins: Instruction) -> list[list[str]]:
+    """The simple commands of a RUN, each as its words (quotes removed where they parse)."""
+    return [list(command) for command in _cached(ins).commands]
+
+
+def invocations(ins: Instruction, program: str, sub: str | None = None) -> Iterator[list[str]]:
+    """The commands of a RUN that run PROGRAM (and SUB as its first argument, when given).
+    For pip, also pip3, pip3.12 and `python -m pip`."""
+    for args in _cached(ins).programs.get(program, ()):
         if sub is not None:
             positional = [a for a in args if not a.startswith("-")]
             if not positional or positional[0] != sub:
                 continue
-        yield args
+        yield list(args)
 
 
 def packages(args: list[str], sub: str) -> list[str]:

@@ -90,9 +90,9 @@ def binary() -> str:
 
 
 def _header(script: Script) -> list[str]:
-    # Only the names the script mentions: each export costs ShellCheck as much as a command.
-    exports = [f"export {v}=1" for v in script.variables if v in script.text]
-    return [f"#!/bin/{script.interpreter}", *exports]
+    # Only names the script mentions are in `variables`: each export costs ShellCheck as much
+    # as a command.
+    return [f"#!/bin/{script.interpreter}", *(f"export {v}=1" for v in script.variables)]
 
 
 def _files(scripts: Sequence[Script], folder: Path) -> dict[str, list[Script]]:
