@@ -110,18 +110,30 @@ def _match(name: str, category: Category) -> str | None:
     return None
 
 
+def _why(name: str, categories: tuple[Category, ...]) -> Reason | None:
+    bare = normalise(name)
+    for category in categories:
+        matched = _match(bare, category)
+        if matched:
+            return Reason(bare, category.name, category.why, matched)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _why_shipped(name: str, distro: str) -> Reason | None:
+    # The same few package names come up again and again across a Dockerfile's RUNs.
+    return _why(name, catalog()[distro])
+
+
 def why_build_only(
     name: str, distro: str, categories: dict[str, tuple[Category, ...]] | None = None
 ) -> Reason | None:
     """Why NAME (as written after `apt-get install` or `apk add`) is build-only, or None."""
     if distro not in DISTROS:
         raise ValueError(f"unknown distribution {distro!r} (known: {', '.join(DISTROS)})")
-    bare = normalise(name)
-    for category in (categories or catalog())[distro]:
-        matched = _match(bare, category)
-        if matched:
-            return Reason(bare, category.name, category.why, matched)
-    return None
+    if categories is None:
+        return _why_shipped(name, distro)
+    return _why(name, categories[distro])
 
 
 def is_build_only(name: str, distro: str) -> bool:
