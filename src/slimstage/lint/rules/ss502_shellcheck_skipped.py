@@ -1,6 +1,6 @@
 """SS502: a Dockerfile with more RUN script than ShellCheck checks in reasonable time.
 
-ShellCheck reads about 40 kB of shell a second; slimstage's own rules read over 1 MB. Above
+ShellCheck reads about 40 kB of shell a second, slimstage's own rules well over 1 MB. Above
 200,000 characters of RUN commands (no hand-written Dockerfile comes close) ShellCheck is not
 run, so that linting a generated file still takes seconds, and this finding says so. The same
 finding reports a ShellCheck run stopped after 60 seconds.
