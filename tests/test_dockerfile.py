@@ -159,6 +159,12 @@ LINES = st.sampled_from(
         "RUN --mount=type=cache,from=b,target=/c ls",
         "FROM ${UNSET}",
         "ENV ${X}=1",
+        "ONBUILD RUN pip install x \\",
+        "ONBUILD RUN <<EOF",
+        "onbuild ENV PIP_NO_CACHE_DIR=1",
+        "ONBUILD",
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        "RUN curl x | sh",
     ]
 )
 

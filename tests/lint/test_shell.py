@@ -1,6 +1,9 @@
-"""Just enough shell reading for the rules: commands, words, programs and their packages."""
+"""Just enough shell reading for the rules: commands, words, programs and their packages, the
+settings a RUN passes to its commands, pip's names, pipes."""
 
 from __future__ import annotations
+
+import pytest
 
 from slimstage.dockerfile import Instruction, parse
 from slimstage.lint import shell
@@ -44,3 +47,53 @@ def test_invocations_find_pip_however_it_is_called() -> None:
 def test_packages_after_the_subcommand_without_options_or_versions() -> None:
     args = ["-y", "install", "--no-install-recommends", "gcc", "libpq-dev=15.1", "-q"]
     assert shell.packages(args, "install") == ["gcc", "libpq-dev"]
+
+
+def test_environment_from_prefixes_and_exports() -> None:
+    run = _run("RUN export A=1 B=2 && C=3 env D=4 pip install x; E=5; pip list && A=9 true")
+    assert list(shell.with_environment(run)) == [
+        (["pip", "install", "x"], {"A": "1", "B": "2", "C": "3", "D": "4"}),
+        (["pip", "list"], {"A": "1", "B": "2"}),
+        (["true"], {"A": "9", "B": "2"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("words", "args"),
+    [
+        (["pip", "install", "x"], ["install", "x"]),
+        (["pip2", "install"], ["install"]),
+        (["pip3.13", "list"], ["list"]),
+        (["/opt/venv/bin/pip", "install"], ["install"]),
+        (["python3", "-m", "pip", "install"], ["install"]),
+        (["sudo", "python", "-m", "pip", "install"], ["install"]),
+        (["pipx", "install", "x"], None),
+        (["pipenv", "install"], None),
+        (["python", "-m", "venv", "x"], None),
+        (["uv", "pip", "install"], None),
+    ],
+)
+def test_pip_args(words: list[str], args: list[str] | None) -> None:
+    assert shell.pip_args(words) == args
+
+
+@pytest.mark.parametrize(
+    ("command", "piped"),
+    [
+        ("curl x | sh", True),
+        ("a && b|c", True),
+        ("x=$(a | b)", True),
+        ("a |& b", True),
+        ("a || b", False),
+        ('echo "a|b"', False),
+        ("echo 'unbalanced | x", True),
+        ('["sh", "-c", "a | b"]', False),
+    ],
+)
+def test_has_pipe(command: str, piped: bool) -> None:
+    assert shell.has_pipe(_run(f"RUN {command}")) is piped
+
+
+def test_pipes_in_heredoc_bodies() -> None:
+    ins = _run("RUN <<EOF\ncurl x | sh\nEOF")
+    assert shell.has_pipe(ins)

@@ -77,3 +77,58 @@ def packages(args: list[str], sub: str) -> list[str]:
         if not arg.startswith("-"):
             out.append(arg.split("=")[0])
     return out
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PIP = re.compile(r"pip(\d+(\.\d+)?)?")
+_PYTHON = re.compile(r"python[\d.]*")
+
+
+def with_environment(ins: Instruction) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """Each simple command of a RUN, with the variables the RUN itself passes to it:
+    `export NAME=value` earlier in the RUN, and `NAME=value` (or `env NAME=value`) before the
+    command word. A bare `NAME=value;` only sets a shell variable, which programs do not see."""
+    exported: dict[str, str] = {}
+    for words in commands(ins):
+        if words[0] == "export":
+            exported.update(_assignments(words[1:]))
+            continue
+        env = dict(exported)
+        while words and (words[0] == "env" or _ASSIGNMENT.match(words[0])):
+            env.update(_assignments(words[:1]))
+            words = words[1:]
+        if words:
+            yield words, env
+
+
+def _assignments(words: list[str]) -> dict[str, str]:
+    return dict(w.split("=", 1) for w in words if _ASSIGNMENT.match(w))
+
+
+def pip_args(words: list[str]) -> list[str] | None:
+    """pip's arguments when WORDS run pip (pip, pip2, pip3.13, a venv's bin/pip, python -m
+    pip), else None."""
+    words = strip_sudo(words)
+    if not words:
+        return None
+    name = words[0].rsplit("/", 1)[-1]
+    if _PIP.fullmatch(name):
+        return words[1:]
+    if _PYTHON.fullmatch(name) and words[1:3] == ["-m", "pip"]:
+        return words[3:]
+    return None
+
+
+def has_pipe(ins: Instruction) -> bool:
+    """Whether a shell-form RUN pipes one command into another (`a | b`; `||` is no pipe)."""
+    if ins.json:
+        return False
+    for text in ins.heredocs or (" ".join(ins.value),):
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+        try:
+            if any(token in ("|", "|&") for token in lexer):
+                return True
+        except ValueError:  # unbalanced quotes: fall back to the bare characters
+            if re.search(r"(?<!\|)\|(?!\|)", text):
+                return True
+    return False

@@ -30,3 +30,19 @@ def test_runtime_libraries_are_not_build_tools() -> None:
         "RUN apt-get install -y libpq5 libdevmapper1.02.1 ca-certificates\n"
     )
     assert lines(text, "SS101") == []
+
+
+def test_a_stage_the_final_one_is_built_from_ships() -> None:
+    text = (
+        "FROM python:3.13-slim AS base\nRUN apt-get install -y --no-install-recommends gcc\n"
+        "FROM base\nRUN python --version\n"
+    )
+    [finding] = findings(text, "SS101")
+    assert (finding.line, finding.stage) == (2, "base")
+
+
+def test_an_onbuild_trigger_installs_in_the_child_image() -> None:
+    text = "FROM python:3.13-slim\nONBUILD RUN apt-get install -y --no-install-recommends gcc\n"
+    [finding] = findings(text, "SS101")
+    assert finding.line == 2
+    assert "ONBUILD trigger: runs in the image built FROM this one" in finding.message
