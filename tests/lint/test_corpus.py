@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from slimstage.dockerfile import ParseError
-from slimstage.lint.runner import lint_file
+from slimstage.lint.runner import lint_file, lint_text
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, list[str] | dict[str, str]] = json.loads((CORPUS / "expected.json").read_text())
@@ -41,3 +41,12 @@ def test_seed_files_give_what_a_reader_of_the_seed_expects(monkeypatch: pytest.M
     codes = {f.code for f in multi}
     assert {"SS206", "SS301"} <= codes  # --user + /root/.local, legacy ENV
     assert "SS101" not in codes  # build-base is in the builder stage, which is the point
+
+
+def test_hadolint_ignore_comments_reach_the_rules_their_codes_map_to() -> None:
+    text = (CORPUS / "107-hadolint-ignores-new-codes.Dockerfile").read_text()
+    assert lint_text(text) == []
+    bare = "\n".join(line for line in text.splitlines() if "hadolint" not in line) + "\n"
+    found = {(f.code, f.line) for f in lint_text(bare)}
+    # Every comment line names hadolint, so the instructions move up.
+    assert found == {("SS202", 1), ("SS405", 4), ("SS402", 5), ("SS108", 6)}

@@ -54,6 +54,19 @@ DECIDED = {
     _d("05-poetry.Dockerfile", "SS104", "DL3042", 2, "hadolint"),
     _d("24-builder-root-ok.Dockerfile", "SS103", "DL3015", 3, "hadolint"),
     _d("24-builder-root-ok.Dockerfile", "SS401", "DL3002", 2, "hadolint"),
+    _d("113-consecutive-runs.Dockerfile", "SS110", "DL3059", 3, "hadolint"),
+    _d("115-builder-chain-not-in-image.Dockerfile", "SS102", "DL3009", 3, "hadolint"),
+    _d("115-builder-chain-not-in-image.Dockerfile", "SS103", "DL3015", 3, "hadolint"),
+    # inherited: SHELL with pipefail set in the stage this one is built FROM.
+    _d("110-curl-pipe-installer.Dockerfile", "SS309", "DL4006", 6, "hadolint"),
+    # pip: any non-empty PIP_NO_CACHE_DIR turns the cache off; shell-variable: a bare
+    # assignment does not reach pip.
+    _d("103-pip-settings-in-run.Dockerfile", "SS104", "DL3042", 6, "hadolint"),
+    _d("103-pip-settings-in-run.Dockerfile", "SS104", "DL3042", 8, "slimstage"),
+    # apt: with docker-clean in place, a cache mount on /var/lib/apt keeps everything out.
+    _d("105-apt-cache-mount-docker-clean.Dockerfile", "SS102", "DL3009", 3, "hadolint"),
+    # uid-option: --uid sets the UID as -u does.
+    _d("112-useradd-high-uid.Dockerfile", "SS109", "DL3046", 3, "slimstage"),
     # stage: DL3057 wants a HEALTHCHECK in every stage; SS405 in the image only.
     _d("02-seed-newmultistage.Dockerfile", "SS405", "DL3057", 2, "hadolint"),
     _d("03-clean-venv.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
@@ -69,6 +82,14 @@ DECIDED = {
     _d("25-whole-stage.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
     _d("26-distroless.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
     _d("27-mount-from.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
+    _d("108-env-same-instruction.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
+    _d("109-copy-relative-no-workdir.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
+    _d("109-copy-relative-no-workdir.Dockerfile", "SS405", "DL3057", 4, "hadolint"),
+    _d("110-curl-pipe-installer.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
+    _d("110-curl-pipe-installer.Dockerfile", "SS405", "DL3057", 5, "hadolint"),
+    _d("113-consecutive-runs.Dockerfile", "SS405", "DL3057", 1, "hadolint"),
+    _d("115-builder-chain-not-in-image.Dockerfile", "SS405", "DL3057", 2, "hadolint"),
+    _d("115-builder-chain-not-in-image.Dockerfile", "SS405", "DL3057", 5, "hadolint"),
     # not-a-secret: a name ending in _FILE holds where the secret is, not the secret.
     _d("20-secrets.Dockerfile", "SS402", "DL3064", 4, "hadolint"),
     # hadolint does not read slimstage's own ignore comments.
