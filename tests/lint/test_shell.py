@@ -87,6 +87,9 @@ def test_pip_args(words: list[str], args: list[str] | None) -> None:
         ("a || b", False),
         ('echo "a|b"', False),
         ("echo 'unbalanced | x", True),
+        ("echo hi # a | b", False),
+        ("echo a\\|b", False),
+        ('echo "it says \\"|\\"" | wc', True),
         ('["sh", "-c", "a | b"]', False),
     ],
 )

@@ -79,9 +79,12 @@ def packages(args: list[str], sub: str) -> list[str]:
     return out
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_PIP = re.compile(r"pip(\d+(\.\d+)?)?")
-_PYTHON = re.compile(r"python[\d.]*")
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PIP_NAME = re.compile(r"pip(\d+(\.\d+)?)?")
+_PYTHON_NAME = re.compile(r"python[\d.]*")
+# What cannot hold a pipe: quoted strings, escaped characters, comments.
+_NOT_SHELL = re.compile(r"""'[^']*'|"(?:[^"\\]|\\[\s\S])*"|\\[\s\S]|(?:^|(?<=\s))#[^\n]*""")
+_PIPE = re.compile(r"(?<!\|)\|(?!\|)")
 
 
 def with_environment(ins: Instruction) -> Iterator[tuple[list[str], dict[str, str]]]:
@@ -94,7 +97,7 @@ def with_environment(ins: Instruction) -> Iterator[tuple[list[str], dict[str, st
             exported.update(_assignments(words[1:]))
             continue
         env = dict(exported)
-        while words and (words[0] == "env" or _ASSIGNMENT.match(words[0])):
+        while words and (words[0] == "env" or _ENV_ASSIGNMENT.match(words[0])):
             env.update(_assignments(words[:1]))
             words = words[1:]
         if words:
@@ -102,7 +105,7 @@ def with_environment(ins: Instruction) -> Iterator[tuple[list[str], dict[str, st
 
 
 def _assignments(words: list[str]) -> dict[str, str]:
-    return dict(w.split("=", 1) for w in words if _ASSIGNMENT.match(w))
+    return dict(w.split("=", 1) for w in words if _ENV_ASSIGNMENT.match(w))
 
 
 def pip_args(words: list[str]) -> list[str] | None:
@@ -112,23 +115,18 @@ def pip_args(words: list[str]) -> list[str] | None:
     if not words:
         return None
     name = words[0].rsplit("/", 1)[-1]
-    if _PIP.fullmatch(name):
+    if _PIP_NAME.fullmatch(name):
         return words[1:]
-    if _PYTHON.fullmatch(name) and words[1:3] == ["-m", "pip"]:
+    if _PYTHON_NAME.fullmatch(name) and words[1:3] == ["-m", "pip"]:
         return words[3:]
     return None
 
 
 def has_pipe(ins: Instruction) -> bool:
-    """Whether a shell-form RUN pipes one command into another (`a | b`; `||` is no pipe)."""
+    """Whether a shell-form RUN pipes one command into another (`a | b`, `a |& b`; `||` is no
+    pipe). Linear in the length of the RUN."""
     if ins.json:
         return False
-    for text in ins.heredocs or (" ".join(ins.value),):
-        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
-        try:
-            if any(token in ("|", "|&") for token in lexer):
-                return True
-        except ValueError:  # unbalanced quotes: fall back to the bare characters
-            if re.search(r"(?<!\|)\|(?!\|)", text):
-                return True
-    return False
+    return any(
+        _PIPE.search(_NOT_SHELL.sub(" ", text)) for text in ins.heredocs or (" ".join(ins.value),)
+    )
