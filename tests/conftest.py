@@ -22,9 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from slimstage import bases
+from slimstage.bases import catalog
+from slimstage.compare.run import VariantResult, compare_variants
+from slimstage.compare.variants import discover
 from slimstage.engine import Engine
 from slimstage.errors import SlimstageError
+from slimstage.options import CompareOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
@@ -37,8 +40,8 @@ def engine() -> Engine:
         found = Engine.connect()
     except SlimstageError as exc:
         pytest.fail(f"engine tests need a Docker engine with BuildKit: {exc}", pytrace=False)
-    release = bases.RELEASES[bases.DEFAULT_RELEASE]
-    missing = [row.tag for row in bases.status(found, release) if not row.present]
+    release = catalog.release_named(None)
+    missing = [row.tag for row in catalog.status(found, release) if not row.present]
     if missing:
         pytest.fail(
             f"engine tests need the base images {missing}: run `slimstage base build`",
@@ -63,7 +66,7 @@ class Sweeper:
 
     def clean(self) -> None:
         selector = f"{TEST_LABEL}={self.run}"
-        self.engine.remove_containers(self.engine.containers_with_label(selector))
+        self.engine.remove_labelled(selector)
         self.engine.remove_images(self.engine.images_with_label(selector))
 
 
@@ -74,6 +77,25 @@ def sweeper(engine: Engine) -> Iterator[Sweeper]:
         yield sweep
     finally:
         sweep.clean()
+
+
+@pytest.fixture(scope="session")
+def demo_comparison(engine: Engine) -> Iterator[dict[str, VariantResult]]:
+    """One real `compare` of demo/, shared by every test that needs the demo's images; the
+    images are kept for the session and removed at its end."""
+    prefix = f"slimstage-test-{uuid.uuid4().hex[:8]}"
+    options = CompareOptions(keep=True, tag_prefix=prefix, jobs=2)
+    results = compare_variants(engine, discover([DEMO], None), options)
+    try:
+        yield {r.name: r for r in results}
+    finally:
+        engine.remove_images([r.image for r in results if r.image])
+
+
+@pytest.fixture(scope="session")
+def demo_images(demo_comparison: dict[str, VariantResult]) -> dict[str, str]:
+    """Variant name -> image tag, for every demo Dockerfile that builds here."""
+    return {name: r.image for name, r in demo_comparison.items() if r.image}
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,11 @@ def test_version() -> None:
         ["compare", "--jobs", "many"],
         ["compare", "--build-arg", "NOEQUALS"],
         ["base", "build", "--release", "potato"],
+        ["analyze", "x.tar", "--top", "0"],
+        ["analyze", "x.tar", "--min-efficiency", "1.5"],
+        ["analyze", "x.tar", "--max-size", "lots"],
+        ["compare", "--smoke-timeout", "-1"],
+        ["lint"],
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
@@ -39,12 +45,6 @@ def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("slimstage: error:")
     assert "Traceback" not in result.stderr
-
-
-def test_compare_of_a_missing_path_is_exit_2(tmp_path: Path) -> None:
-    result = _slimstage("compare", str(tmp_path / "nope"))
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"slimstage: error: {tmp_path / 'nope'}: no such file or folder"
 
 
 def test_no_engine_is_exit_4_with_a_fix(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_unexpected_errors_say_they_are_bugs(
     def boom(_args: object) -> int:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(cli, "_dispatch", boom)
+    monkeypatch.setattr(cli, "parse", lambda _argv: (boom, None))
     assert main(["doctor"]) == 3
     err = capsys.readouterr().err
     assert "unexpected error: RuntimeError: kaput" in err
@@ -80,5 +80,49 @@ def test_ctrl_c_is_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(_args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_dispatch", interrupted)
+    monkeypatch.setattr(cli, "parse", lambda _argv: (interrupted, None))
     assert main(["doctor"]) == 130
+
+
+def test_options_not_given_keep_their_defaults_in_one_place() -> None:
+    from slimstage import cli, options
+
+    command, chosen = cli.parse(["compare"])
+    assert chosen == options.CompareOptions()
+    _, chosen = cli.parse(["compare", "a", "b", "--jobs", "2", "--build-arg", "X=1", "--no-warm"])
+    assert chosen == options.CompareOptions(
+        paths=(Path("a"), Path("b")), jobs=2, build_arg={"X": "1"}, edit=None
+    )
+    assert command.__module__ == "slimstage.commands.compare"
+
+
+def test_analyze_flags_are_parsed_once_into_its_gate_options() -> None:
+    from slimstage import cli, options
+
+    _, chosen = cli.parse(
+        [
+            *("analyze", "img", "--max-size", "1.5MB", "--min-efficiency", "0.9", "--top", "3"),
+            *("--forbid-leftover", "compilers", "--forbid-leftover", "headers"),
+        ]
+    )
+    assert chosen == options.AnalyzeOptions(
+        target="img",
+        top=3,
+        gate=options.GateOptions(
+            max_size=1_500_000, min_efficiency=0.9, forbid_leftover=("compilers", "headers")
+        ),
+    )
+
+
+def test_the_cli_and_lint_import_no_engine_bases_or_analyses() -> None:
+    code = (
+        "import sys; from slimstage import cli; cli.parse(['lint', 'Dockerfile']);"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('slimstage'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert "slimstage.commands.lint" in loaded
+    assert not {m for m in loaded if m.startswith(("slimstage.engine", "slimstage.bases"))}
+    assert not {m for m in loaded if m.startswith(("slimstage.analyze", "slimstage.image"))}

@@ -41,7 +41,47 @@ def test_reachability_and_external_base() -> None:
     df = parse(MULTI)
     assert df.reachable() == {0, 1, 3}
     assert df.reachable("unused") == {2}
-    assert df.external_base(df.stages[3]) == "python:${PY}-slim"
+    assert df.external_base(df.stages[3]) == "python:3.13-slim"
+    assert df.external_base(df.stages[3], {"PY": "3.11"}) == "python:3.11-slim"
+
+
+def test_base_of_a_final_stage_from_scratch_is_scratch() -> None:
+    df = parse("FROM python:3.13-slim AS build\nRUN true\nFROM scratch\nCOPY --from=build / /\n")
+    assert df.external_base(df.final()) == "scratch"
+    assert df.external_images() == ["python:3.13-slim"]
+
+
+def test_base_of_a_final_stage_from_an_earlier_stage_is_that_stages_base() -> None:
+    df = parse(
+        "FROM debian:trixie-slim AS os\n"
+        "FROM os AS builder\nRUN true\n"
+        "FROM python:3.13-slim AS other\n"
+        "FROM Builder\nRUN true\n"
+    )
+    assert [s.index for s in df.lineage(df.final())] == [3, 1, 0]
+    assert df.external_base(df.final()) == "debian:trixie-slim"
+    # The unused stage's image is not needed to build the final stage.
+    assert df.external_images() == ["debian:trixie-slim"]
+    assert df.external_images("other") == ["python:3.13-slim"]
+
+
+def test_base_named_by_an_arg_is_expanded_like_buildkit_does() -> None:
+    text = (
+        "ARG BASE=python:3.13-slim\nARG TAG\nFROM $BASE AS one\nFROM debian:${TAG:-trixie}-slim\n"
+    )
+    df = parse(text)
+    assert df.external_base(df.stages[0]) == "python:3.13-slim"
+    assert df.external_base(df.stages[0], {"BASE": "python:3.11-slim"}) == "python:3.11-slim"
+    assert df.external_base(df.final()) == "debian:trixie-slim"
+    assert df.external_base(df.final(), {"TAG": "bookworm"}) == "debian:bookworm-slim"
+    # A build argument that no ARG declares does not reach FROM lines.
+    assert df.base_name(df.final(), {"UNDECLARED": "x"}) == "debian:trixie-slim"
+
+
+def test_an_arg_naming_an_earlier_stage_makes_it_the_parent() -> None:
+    df = parse("ARG FROM_STAGE=build\nFROM python:3.13-slim AS build\nFROM ${FROM_STAGE}\n")
+    assert df.parent(df.final()) is df.stages[0]
+    assert df.reachable() == {0, 1}
 
 
 def test_unknown_target_is_a_usage_error() -> None:
@@ -99,6 +139,12 @@ LINES = st.sampled_from(
         "RUN --mount=type=cache,from=b,target=/c ls",
         "FROM ${UNSET}",
         "ENV ${X}=1",
+        "ONBUILD RUN pip install x \\",
+        "ONBUILD RUN <<EOF",
+        "onbuild ENV PIP_NO_CACHE_DIR=1",
+        "ONBUILD",
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        "RUN curl x | sh",
     ]
 )
 

@@ -1,84 +1,21 @@
+"""The engine boundary against the real engine: builds, saved images, containers it owns."""
+
 from __future__ import annotations
 
-import os
+import tarfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from slimstage.engine import Engine, find_build_path, parse_mem_usage
-from slimstage.errors import EngineUnavailable
+from slimstage.engine import LABEL, Engine, RunSpec
+from slimstage.errors import CommandFailed, EngineUnavailable
 from tests.conftest import Sweeper
 
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("12.5MiB / 23.4GiB", int(12.5 * 1024**2)),
-        ("512KiB / 1GiB", 512 * 1024),
-        ("1.2GB / 2GB", 1_200_000_000),
-        ("0B / 0B", 0),
-        ("--", None),
-        ("12 parsecs / 1GiB", None),
-    ],
-)
-def test_parse_mem_usage(text: str, expected: int | None) -> None:
-    assert parse_mem_usage(text) == expected
+pytestmark = pytest.mark.engine
 
 
-def _fake_cli(folder: Path, version: str, *, buildx: bool) -> Path:
-    """A stand-in docker CLI that answers only the two questions build-path detection asks."""
-    folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "docker"
-    script.write_text(
-        "#!/bin/sh\n"
-        f'if [ "$1" = version ]; then echo {version}; exit 0; fi\n'
-        f'if [ "$1" = buildx ]; then exit {0 if buildx else 1}; fi\n'
-        "exit 1\n"
-    )
-    script.chmod(0o755)
-    return script
-
-
-def test_a_cli_with_buildx_builds_with_buildx(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("SLIMSTAGE_DOCKER", raising=False)
-    _fake_cli(tmp_path / "a", "28.2.2", buildx=True)
-    path = find_build_path(str(tmp_path / "a"))
-    assert path.mode == "buildx"
-
-
-def test_a_new_cli_without_buildx_is_passed_over_for_an_old_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("SLIMSTAGE_DOCKER", raising=False)
-    _fake_cli(tmp_path / "new", "28.2.2", buildx=False)
-    old = _fake_cli(tmp_path / "old", "20.10.24+dfsg1", buildx=False)
-    path = find_build_path(os.pathsep.join([str(tmp_path / "new"), str(tmp_path / "old")]))
-    assert (path.cli, path.mode) == (str(old), "builtin")
-    assert "DOCKER_BUILDKIT=1" in path.describe()
-
-
-def test_no_buildkit_path_says_what_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("SLIMSTAGE_DOCKER", raising=False)
-    _fake_cli(tmp_path / "new", "28.2.2", buildx=False)
-    with pytest.raises(EngineUnavailable) as info:
-        find_build_path(str(tmp_path / "new"))
-    assert "has no buildx plugin" in info.value.message
-    assert info.value.fix
-    assert "docker-buildx" in info.value.fix
-    assert info.value.exit_code == 4
-
-
-def test_no_docker_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SLIMSTAGE_DOCKER", raising=False)
-    with pytest.raises(EngineUnavailable, match="no docker CLI"):
-        find_build_path(str(tmp_path))
-
-
-@pytest.mark.engine
 def test_the_real_clis_on_this_machine_give_a_buildkit_path(engine: Engine) -> None:
     assert engine.build_path.mode in ("buildx", "builtin")
     info = engine.server_info()
@@ -86,7 +23,6 @@ def test_the_real_clis_on_this_machine_give_a_buildkit_path(engine: Engine) -> N
     assert info.storage_driver
 
 
-@pytest.mark.engine
 def test_a_dead_docker_host_is_reported_with_a_fix(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -98,23 +34,115 @@ def test_a_dead_docker_host_is_reported_with_a_fix(
     assert "ensure-docker" in info.value.fix
 
 
-@pytest.mark.engine
-def test_build_labels_and_removes(engine: Engine, sweeper: Sweeper, tmp_path: Path) -> None:
-    (tmp_path / "Dockerfile").write_text("FROM debian:trixie-slim\nRUN echo built > /built\n")
-    tag = sweeper.tag("engine-build")
+@pytest.fixture(scope="module")
+def built(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, list[str]]]:
+    """One small image for the tests below (tag, build log lines); removed after them."""
+    context = tmp_path_factory.mktemp("engine-build")
+    (context / "Dockerfile").write_text("FROM debian:trixie-slim\nRUN echo built > /built\n")
+    tag = "slimstage-test/engine-build:module"
     lines: list[str] = []
-    result = engine.build(
-        dockerfile=tmp_path / "Dockerfile",
-        context=tmp_path,
+    engine.build(
+        dockerfile=context / "Dockerfile",
+        context=context,
         tag=tag,
-        labels=sweeper.labels,
+        labels={"org.slimstage.test": "engine-module"},
         on_line=lines.append,
     )
-    assert result.image_id.startswith("sha256:")
-    assert any("RUN echo built" in line for line in lines)
-    labels = engine.image_labels(tag)
-    assert labels["org.slimstage.managed"] == "true"
-    out = engine.run_once(tag, ["cat", "/built"], labels=sweeper.labels)
-    assert out.stdout.strip() == "built"
+    yield tag, lines
     engine.remove_images([tag])
-    assert engine.inspect_image(tag) is None
+
+
+def test_build_labels_the_image_and_streams_its_log(
+    engine: Engine, built: tuple[str, list[str]], sweeper: Sweeper
+) -> None:
+    tag, lines = built
+    assert any("RUN echo built" in line for line in lines)
+    assert engine.image_labels(tag)[LABEL] == "true"
+    out = engine.run_once(RunSpec(tag, labels=sweeper.labels, command=["cat", "/built"]))
+    assert out.stdout.strip() == "built"
+
+
+def test_tag_and_remove(engine: Engine, built: tuple[str, list[str]], sweeper: Sweeper) -> None:
+    alias = sweeper.tag("alias")
+    engine.tag(built[0], alias)
+    assert engine.inspect_image(alias) is not None
+    engine.remove_images([alias])
+    assert engine.inspect_image(alias) is None
+    assert engine.inspect_image(built[0]) is not None
+
+
+def test_saved_streams_a_docker_archive(engine: Engine, built: tuple[str, list[str]]) -> None:
+    with engine.saved(built[0]) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+        names = [member.name for member in tar]
+    assert "manifest.json" in names
+    assert any(name.endswith("layer.tar") or name.startswith("blobs/") for name in names)
+
+
+def test_saved_of_a_missing_image_raises_the_engines_own_error(engine: Engine) -> None:
+    with pytest.raises(CommandFailed) as info, engine.saved("slimstage-test/none:missing") as s:
+        s.read()
+    assert info.value.cmd[1:] == ("save", "slimstage-test/none:missing")
+    assert "does not exist" in info.value.stderr
+
+
+def test_saved_reports_the_engine_failing_over_a_reader_tripping_on_the_cut_stream(
+    engine: Engine,
+) -> None:
+    class Truncated(Exception):
+        pass
+
+    def read_header() -> None:
+        with engine.saved("slimstage-test/none:missing") as stream:
+            if not stream.read(512):
+                raise Truncated("the reader saw a cut-off archive")
+
+    with pytest.raises(CommandFailed):
+        read_header()
+
+
+def test_container_is_removed_when_the_block_ends(
+    engine: Engine, built: tuple[str, list[str]], sweeper: Sweeper
+) -> None:
+    spec = RunSpec(built[0], labels=sweeper.labels, command=["sleep", "600"])
+    with engine.container(spec) as box:
+        assert box.state()["Running"] is True
+        assert engine.containers_with_label(f"org.slimstage.test={sweeper.run}") == [box.id]
+    assert box.state() == {}
+    assert engine.containers_with_label(f"org.slimstage.test={sweeper.run}") == []
+
+
+def test_container_is_removed_on_an_error_in_the_block(
+    engine: Engine, built: tuple[str, list[str]], sweeper: Sweeper
+) -> None:
+    spec = RunSpec(built[0], labels=sweeper.labels, command=["sleep", "600"])
+    with pytest.raises(KeyboardInterrupt), engine.container(spec):
+        raise KeyboardInterrupt
+    assert engine.containers_with_label(f"org.slimstage.test={sweeper.run}") == []
+
+
+def test_run_once_that_times_out_leaves_no_container(
+    engine: Engine, built: tuple[str, list[str]], sweeper: Sweeper
+) -> None:
+    spec = RunSpec(built[0], labels=sweeper.labels, command=["sleep", "600"])
+    with pytest.raises(CommandFailed, match="timed out"):
+        engine.run_once(spec, timeout=3)
+    assert engine.containers_with_label(f"org.slimstage.test={sweeper.run}") == []
+
+
+def test_memory_and_logs_of_a_running_container(
+    engine: Engine, built: tuple[str, list[str]], sweeper: Sweeper
+) -> None:
+    spec = RunSpec(built[0], labels=sweeper.labels, command=["sh", "-c", "echo hello; sleep 600"])
+    with engine.container(spec) as box:
+        done = threading.Event()
+        for _ in range(50):
+            if "hello" in box.logs():
+                done.set()
+                break
+            done.wait(0.1)
+        assert done.is_set()
+        memory = box.memory_bytes()
+        assert memory is not None
+        assert memory > 0

@@ -1,14 +1,24 @@
-"""Command-line parsing only: each subcommand is dispatched to slimstage.commands."""
+"""Command-line parsing only: each subcommand's options are parsed and validated here, once,
+into its options object (slimstage.options) and handed to its module in slimstage.commands.
+
+Options not given are left out of the parsed arguments (argparse.SUPPRESS), so their defaults
+live in one place: the options classes. Command modules, and with them the engine, the bases and
+the analyses, are imported only when their command runs; checks that need a feature's knowledge
+(is this a Debian release slimstage knows?) are made by the command, before any work starts.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import importlib
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from slimstage import __version__, bases
+from slimstage import __version__, options, units
 from slimstage.errors import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
@@ -21,8 +31,52 @@ from slimstage.errors import (
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors become UsageError (one line, exit 2) like every other error."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("argument_default", argparse.SUPPRESS)
+        super().__init__(**kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
+
+
+# -- value types: each raises ArgumentTypeError, which argparse turns into a usage error ----------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
+
+
+def _size(text: str) -> int:
+    try:
+        return units.parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -32,181 +86,148 @@ def _key_value(text: str) -> tuple[str, str]:
     return key, value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="slimstage", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"slimstage {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and command logs")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+# -- the parser --------------------------------------------------------------------------------
 
-    doctor = sub.add_parser("doctor", help="check the engine, BuildKit and base images")
-    doctor.add_argument("--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES))
+Subparsers = Any  # argparse's _SubParsersAction is private
 
+
+def _command(sub: Subparsers, name: str, run: str, option_class: type, **kw: Any) -> _Parser:
+    parser: _Parser = sub.add_parser(name, **kw)
+    parser.set_defaults(_run=run, _options=option_class)
+    return parser
+
+
+def _add_bases(sub: Subparsers) -> None:
+    doctor = _command(
+        sub, "doctor", "doctor:run", options.DoctorOptions, help="check the engine and bases"
+    )
+    doctor.add_argument("--release", help="Debian release (default trixie)")
     base = sub.add_parser("base", help="stand-in base images built from Debian packages")
     base_sub = base.add_subparsers(dest="base_command", required=True, parser_class=_Parser)
-    base_build = base_sub.add_parser("build", help="build the stand-ins that are missing")
-    base_build.add_argument(
-        "--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES)
+    build = _command(
+        base_sub, "build", "base:build", options.BaseBuildOptions, help="build missing stand-ins"
     )
-    base_build.add_argument("--mirror", default=bases.DEFAULT_MIRROR)
-    base_build.add_argument(
-        "--ca-bundle",
-        type=Path,
-        help="extra CA bundle the images trust (default: $SSL_CERT_FILE when set)",
+    build.add_argument("--release", help="Debian release (default trixie)")
+    build.add_argument("--mirror", help="Debian mirror (default http://deb.debian.org/debian)")
+    build.add_argument("--ca-bundle", type=Path, help="extra CA bundle (default $SSL_CERT_FILE)")
+    build.add_argument("--rebuild", action="store_true", help="rebuild stand-ins present")
+    listing = _command(
+        base_sub, "list", "base:list_", options.BaseListOptions, help="which bases are present"
     )
-    base_build.add_argument("--rebuild", action="store_true", help="rebuild stand-ins present")
-    base_list = base_sub.add_parser("list", help="which base images are present")
-    base_list.add_argument(
-        "--release", default=bases.DEFAULT_RELEASE, choices=sorted(bases.RELEASES)
-    )
+    listing.add_argument("--release", help="Debian release (default trixie)")
 
-    compare = sub.add_parser("compare", help="build Dockerfile variants and measure them")
-    compare.add_argument("paths", nargs="*", type=Path, default=[Path("demo")])
-    compare.add_argument("--context", type=Path, help="build context (default: each file's folder)")
-    compare.add_argument("--build-arg", action="append", type=_key_value, default=[], metavar="K=V")
-    compare.add_argument("--target", help="build this stage of every variant")
-    compare.add_argument("--jobs", type=int, default=1, help="variants built in parallel")
-    compare.add_argument("--smoke-path", default="/", help="HTTP path that must answer (default /)")
-    compare.add_argument("--port", help="container port to publish (default: the image's EXPOSE)")
-    compare.add_argument("--smoke-timeout", type=float, default=60.0)
-    compare.add_argument(
-        "--edit", default="app.py", help="file in the context edited for the warm rebuild"
-    )
-    compare.add_argument("--no-warm", action="store_true", help="skip the warm rebuild")
-    compare.add_argument("--keep", action="store_true", help="keep the built images")
-    compare.add_argument("--tag-prefix", default="slimstage-compare", help="repository prefix")
-    compare.add_argument("--format", choices=["table", "json", "markdown"], default="table")
 
-    analyze = sub.add_parser("analyze", help="where the bytes of an image go")
-    analyze.add_argument("target", help="image in the engine, image archive, or OCI layout")
-    analyze.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
-    analyze.add_argument("--format", choices=["table", "json", "markdown"], default="table")
-    analyze.add_argument("--top", type=int, default=10, help="largest paths to list")
-    analyze.add_argument("--gate-config", type=Path, help="gate settings (default .slimstage.toml)")
-    analyze.add_argument("--dive-ci", type=Path, help="dive's .dive-ci rules file")
-    analyze.add_argument("--max-size", help="fail above this many stored bytes (e.g. 200MB)")
-    analyze.add_argument("--min-efficiency", type=float, help="fail below this (0..1)")
-    analyze.add_argument("--max-wasted-bytes", help="fail above this much waste (e.g. 10MB)")
-    analyze.add_argument(
-        "--forbid-leftover",
-        action="append",
-        default=[],
-        metavar="CATEGORY",
-        help="fail when this leftover category is present (repeatable)",
+def _add_compare(sub: Subparsers) -> None:
+    p = _command(
+        sub, "compare", "compare:run", options.CompareOptions, help="build variants, measure them"
     )
-    analyze.add_argument("--allow-secrets", action="store_true", help="do not fail on secrets")
-    analyze.add_argument(
+    p.add_argument("paths", nargs="*", type=Path, help="Dockerfiles or folders (default demo)")
+    p.add_argument("--context", type=Path, help="build context (default: each file's folder)")
+    p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
+    p.add_argument("--target", help="build this stage of every variant")
+    p.add_argument("--jobs", type=_positive_int, help="variants built in parallel (default 1)")
+    p.add_argument("--smoke-path", help="HTTP path that must answer (default /)")
+    p.add_argument("--port", help="container port to smoke-test (default: the image's EXPOSE)")
+    p.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
+    p.add_argument("--edit", help="file in the context edited for the warm rebuild (app.py)")
+    p.add_argument("--no-warm", action="store_true", help="skip the warm rebuild")
+    p.add_argument("--keep", action="store_true", help="keep the built images")
+    p.add_argument("--tag-prefix", help="repository prefix (default slimstage-compare)")
+    p.add_argument("--format", choices=["table", "json", "markdown"])
+
+
+def _add_analyze(sub: Subparsers) -> None:
+    p = _command(sub, "analyze", "analyze:run", options.AnalyzeOptions, help="where the bytes go")
+    p.add_argument("target", help="image in the engine, image archive, or OCI layout")
+    p.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
+    p.add_argument("--format", choices=["table", "json", "markdown"])
+    p.add_argument("--top", type=_positive_int, help="largest paths to list (default 10)")
+    p.add_argument(
         "--dive-compatible",
         action="store_true",
         help="print only dive 0.13's efficiencyScore and inefficientBytes, computed as dive does",
     )
+    gate = p.add_argument_group("CI gate (exit 7 when a rule fails)")
+    gate.add_argument("--gate-config", type=Path, help="settings file (default .slimstage.toml)")
+    gate.add_argument("--dive-ci", type=Path, help="dive's .dive-ci rules file")
+    gate.add_argument("--max-size", type=_size, help="stored bytes above this fail (200MB)")
+    gate.add_argument("--min-efficiency", type=_fraction, help="below this fails (0..1)")
+    gate.add_argument("--max-wasted-bytes", type=_size, help="waste above this fails (10MB)")
+    gate.add_argument("--forbid-leftover", action="append", metavar="CATEGORY", help="repeatable")
+    gate.add_argument("--allow-secrets", action="store_true", help="do not fail on secrets")
 
-    diff = sub.add_parser("diff", help="what is in one image and not in the other")
-    diff.add_argument("a")
-    diff.add_argument("b")
-    diff.add_argument("--platform")
-    diff.add_argument("--format", choices=["table", "json", "markdown"], default="table")
-    diff.add_argument("--top", type=int, default=10)
 
-    lint = sub.add_parser("lint", help="stage-aware Dockerfile linter")
-    lint.add_argument(
+def _add_diff(sub: Subparsers) -> None:
+    p = _command(
+        sub, "diff", "diff:run", options.DiffOptions, help="what is in one image, not the other"
+    )
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--platform")
+    p.add_argument("--format", choices=["table", "json", "markdown"])
+    p.add_argument("--top", type=_positive_int)
+
+
+def _add_lint(sub: Subparsers) -> None:
+    p = _command(sub, "lint", "lint:run", options.LintOptions, help="stage-aware Dockerfile linter")
+    p.add_argument(
         "paths", nargs="+", type=Path, metavar="DOCKERFILE", help="a file, or - for stdin"
     )
-    lint.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    lint.add_argument("--ignore", action="append", default=[], metavar="CODE")
-    lint.add_argument(
-        "--failure-threshold", choices=["error", "warning", "info", "style"], default=None
+    p.add_argument("--format", choices=["text", "json", "sarif"])
+    p.add_argument("--ignore", action="append", metavar="CODE")
+    p.add_argument("--failure-threshold", choices=["error", "warning", "info", "style"])
+    p.add_argument("--config", type=Path, help="settings file (default: .slimstage.toml)")
+    p.add_argument("--target", help="lint as if building this stage")
+    p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
+    p.add_argument(
+        "--no-shellcheck", dest="shellcheck", action="store_false", help="skip ShellCheck"
     )
-    lint.add_argument("--config", type=Path, help="settings file (default: .slimstage.toml)")
-    lint.add_argument("--target", help="lint as if building this stage")
-    lint.add_argument("--build-arg", action="append", type=_key_value, default=[], metavar="K=V")
-    lint.add_argument("--no-shellcheck", action="store_true", help="do not run ShellCheck on RUN")
-    lint.add_argument("--max-file-size", help="largest Dockerfile read (default 10MB)")
+    p.add_argument("--max-file-size", type=_size, help="largest Dockerfile read (default 10MB)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="slimstage", description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--version", action="version", version=f"slimstage {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and command logs")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in (_add_bases, _add_compare, _add_analyze, _add_diff, _add_lint):
+        add(sub)
     return parser
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    # Each command is imported when used, so `slimstage --version` and usage errors stay fast.
-    if args.command == "doctor":
-        from slimstage.commands import doctor
+# -- from parsed arguments to an options object ------------------------------------------------
 
-        return doctor.doctor(release=args.release)
-    if args.command == "base":
-        from slimstage.commands import base
+_SEQUENCES = {"paths", "forbid_leftover", "ignore"}
 
-        if args.base_command == "build":
-            return base.build(
-                release=args.release,
-                mirror=args.mirror,
-                ca_bundle=args.ca_bundle,
-                rebuild=args.rebuild,
-            )
-        return base.list_(release=args.release)
-    if args.command == "compare":
-        from slimstage.commands import compare
 
-        return compare.compare(
-            paths=args.paths,
-            context=args.context,
-            build_args=dict(args.build_arg),
-            target=args.target,
-            jobs=args.jobs,
-            smoke_path=args.smoke_path,
-            port=args.port,
-            smoke_timeout=args.smoke_timeout,
-            edit=None if args.no_warm else args.edit,
-            keep=args.keep,
-            tag_prefix=args.tag_prefix,
-            output_format=args.format,
-        )
-    if args.command in ("analyze", "diff"):
-        from slimstage.commands import analyze
+def _fill(option_class: type, given: dict[str, Any]) -> Any:
+    """An options object from the given options that OPTION_CLASS has (the rest: its defaults)."""
+    names = {f.name for f in dataclasses.fields(option_class)}
+    values = {k: tuple(v) if k in _SEQUENCES else v for k, v in given.items() if k in names}
+    return option_class(**values)
 
-        if args.top < 1:
-            raise UsageError("--top must be at least 1")
-        if args.command == "diff":
-            return analyze.diff(
-                a=args.a, b=args.b, platform=args.platform, output_format=args.format, top=args.top
-            )
-        if args.dive_compatible:
-            return analyze.dive_compatible(
-                target=args.target, platform=args.platform, output_format=args.format
-            )
-        return analyze.analyze(
-            target=args.target,
-            platform=args.platform,
-            output_format=args.format,
-            top=args.top,
-            gate_config=args.gate_config,
-            dive_ci=args.dive_ci,
-            max_size=args.max_size,
-            min_efficiency=args.min_efficiency,
-            max_wasted_bytes=args.max_wasted_bytes,
-            forbid_leftovers=args.forbid_leftover,
-            allow_secrets=args.allow_secrets,
-        )
-    if args.command == "lint":
-        from slimstage.commands import lint
 
-        return lint.lint(
-            paths=args.paths,
-            output_format=args.format,
-            ignore=args.ignore,
-            failure_threshold=args.failure_threshold,
-            config_path=args.config,
-            target=args.target,
-            build_args=dict(args.build_arg),
-            run_shellcheck=not args.no_shellcheck,
-            max_file_size=args.max_file_size,
-        )
-    raise UsageError(f"unknown command {args.command!r}")
+def parse(argv: Sequence[str]) -> tuple[Callable[[Any], int], Any]:
+    """The command's function and its options object for ARGV."""
+    given = dict(vars(build_parser().parse_args(argv)))
+    module, _, function = given.pop("_run").partition(":")
+    option_class = given.pop("_options")
+    if "build_arg" in given:
+        given["build_arg"] = dict(given["build_arg"])
+    if given.pop("no_warm", False):
+        given["edit"] = None
+    if option_class is options.AnalyzeOptions:
+        given["gate"] = _fill(options.GateOptions, given)
+    command = getattr(importlib.import_module(f"slimstage.commands.{module}"), function)
+    return command, _fill(option_class, given)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
-        return _dispatch(args)
+        command, chosen = parse(argv)
+        return command(chosen)
     except KeyboardInterrupt:
         print("slimstage: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

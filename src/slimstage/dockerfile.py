@@ -1,41 +1,33 @@
 """A Dockerfile as stages and instructions, parsed with BuildKit's own parser.
 
 The `dockerfile` package wraps BuildKit's Go parser, so line numbers, continuation lines and
-heredocs are read exactly as `docker build` reads them. This module adds what a linter needs on
-top: stages, their names and bases, which stage is the final image, which stages it depends on,
-and the comment lines (BuildKit drops them) that carry inline `ignore=` directives.
+heredocs are read exactly as `docker build` reads them. This module adds what lint, compare and
+optimize need on top: stages, their names and bases (global ARGs expanded as BuildKit expands
+FROM lines), which stage is the final image, which stages it inherits from or depends on, the
+images a build needs from outside, and the comment lines (BuildKit drops them) that carry inline
+`ignore=` directives.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import dockerfile as buildkit
 
+from slimstage.buildargs import PLATFORM_ARGS, expand
 from slimstage.errors import UsageError
 
-KNOWN = {
-    "ADD",
-    "ARG",
-    "CMD",
-    "COPY",
-    "ENTRYPOINT",
-    "ENV",
-    "EXPOSE",
-    "FROM",
-    "HEALTHCHECK",
-    "LABEL",
-    "MAINTAINER",
-    "ONBUILD",
-    "RUN",
-    "SHELL",
-    "STOPSIGNAL",
-    "USER",
-    "VOLUME",
-    "WORKDIR",
-}
+KNOWN = frozenset(
+    {
+        *("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK"),
+        *("LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME"),
+        "WORKDIR",
+    }
+)
 
 
 class ParseError(UsageError):
@@ -83,6 +75,10 @@ class Stage:
         return self.name or str(self.index)
 
 
+def _key(what: object, build_args: Mapping[str, str] | None) -> tuple[object, ...]:
+    return (what, *sorted((build_args or {}).items()))
+
+
 @dataclass
 class Dockerfile:
     path: str
@@ -91,6 +87,8 @@ class Dockerfile:
     stages: list[Stage]
     global_args: list[Instruction]
     comments: dict[int, str]
+    # Answers kept per stage and build arguments: every FROM of a long chain asks them again.
+    _memo: dict[tuple[object, ...], Any] = field(default_factory=dict, init=False, repr=False)
 
     @functools.cached_property
     def _by_name(self) -> dict[str, Stage]:
@@ -115,11 +113,67 @@ class Dockerfile:
             return stage
         return self.stages[-1]
 
+    def _values(self, build_args: Mapping[str, str] | None) -> dict[str, str]:
+        key = _key("values", build_args)
+        if key not in self._memo:
+            given = build_args or {}
+            values: dict[str, str] = dict(PLATFORM_ARGS)
+            for ins in self.global_args:
+                for word in ins.value:
+                    name, sep, default = word.partition("=")
+                    if name in given:
+                        values[name] = given[name]
+                    elif sep:
+                        values[name] = expand(default, values)[0]
+            self._memo[key] = values
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def arg_values(self, build_args: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The global ARGs (those before the first FROM) as FROM lines see them: defaults,
+        overridden by build arguments for declared names; an ARG with neither stays unset."""
+        return dict(self._values(build_args))
+
+    def base_name(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
+        """The stage's FROM image with the global ARGs expanded."""
+        key = _key(stage.index, build_args)
+        if key not in self._memo:
+            self._memo[key] = expand(stage.base, self._values(build_args))[0]
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def parent(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> Stage | None:
+        """The earlier stage this stage is built FROM, if it is built on one."""
+        parent = self.stage_named(self.base_name(stage, build_args))
+        return parent if parent is not None and parent.index < stage.index else None
+
+    def _root(self, stage: Stage, build_args: Mapping[str, str] | None) -> Stage:
+        """The first stage of STAGE's lineage; each stage is walked once, however many ask."""
+        roots: dict[int, Stage] = self._memo.setdefault(_key("roots", build_args), {})
+        path: list[Stage] = []
+        current = stage
+        while current.index not in roots:
+            parent = self.parent(current, build_args)
+            if parent is None:
+                roots[current.index] = current
+                break
+            path.append(current)
+            current = parent
+        root = roots[current.index]
+        for walked in path:
+            roots[walked.index] = root
+        return root
+
+    def lineage(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> list[Stage]:
+        """The stage and every stage it inherits from through FROM, the stage itself first."""
+        chain = [stage]
+        while (parent := self.parent(chain[-1], build_args)) is not None:
+            chain.append(parent)
+        return chain
+
     def dependencies(self, stage: Stage) -> set[int]:
         """Earlier stages this one uses: FROM <stage>, COPY --from, RUN --mount from=."""
         deps: set[int] = set()
-        parent = self.stage_named(stage.base) if stage.base else None
-        if parent is not None and parent.index < stage.index:
+        parent = self.parent(stage)
+        if parent is not None:
             deps.add(parent.index)
         for ins in stage.instructions:
             refs = [ins.flag("from")] if ins.cmd in ("COPY", "ADD") else []
@@ -144,22 +198,24 @@ class Dockerfile:
             todo.extend(self.dependencies(self.stages[index]))
         return seen
 
-    @functools.cached_property
-    def _external_bases(self) -> list[str]:
-        # One pass in order: a stage built on an earlier one rests on that one's image, so long
-        # FROM <stage> chains cost no more than short ones.
-        bases: list[str] = []
-        for stage in self.stages:
-            parent = self.stage_named(stage.base)
-            if parent is None or parent.index >= stage.index:
-                bases.append(stage.base)
-            else:
-                bases.append(bases[parent.index])
-        return bases
+    def external_base(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
+        """The image a stage finally rests on, following FROM <stage> chains, ARGs expanded
+        ("scratch" when it starts from nothing)."""
+        return self.base_name(self._root(stage, build_args), build_args)
 
-    def external_base(self, stage: Stage) -> str | None:
-        """The image a stage finally rests on, following FROM <stage> chains."""
-        return self._external_bases[stage.index]
+    def external_images(
+        self, target: str | None = None, build_args: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """The images a build of TARGET needs from outside the Dockerfile, in order of use:
+        the bases of the stages it builds (not scratch, not earlier stages)."""
+        images: list[str] = []
+        for index in sorted(self.reachable(target)):
+            stage = self.stages[index]
+            if self.parent(stage, build_args) is None:
+                image = self.base_name(stage, build_args)
+                if image != "scratch" and image and image not in images:
+                    images.append(image)
+        return images
 
 
 _AS = re.compile(r"^as$", re.IGNORECASE)
@@ -168,6 +224,19 @@ _AS = re.compile(r"^as$", re.IGNORECASE)
 def _heredoc_line(text: str) -> int:
     lines = [i for i, line in enumerate(text.splitlines(), 1) if "<<" in line]
     return lines[-1] if lines else 1
+
+
+def _stage(ins: Instruction, index: int, where: str) -> Stage:
+    """The stage a FROM instruction starts: `FROM IMAGE [AS NAME]`."""
+    words = list(ins.value)
+    if not words or not words[0]:
+        raise ParseError(f"{where}: FROM needs an image")
+    name = None
+    if len(words) == 3 and _AS.match(words[1]):
+        name = words[2]
+    elif len(words) != 1:
+        raise ParseError(f"{where}: FROM takes IMAGE [AS NAME], got {' '.join(words)!r}")
+    return Stage(index, words[0], name, ins.line, ins)
 
 
 def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
@@ -210,15 +279,7 @@ def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
             stage=len(stages) - 1 if cmd != "FROM" else len(stages),
         )
         if cmd == "FROM":
-            words = list(command.value)
-            if not words or not words[0]:
-                raise ParseError(f"{where}: FROM needs an image")
-            name = None
-            if len(words) == 3 and _AS.match(words[1]):
-                name = words[2]
-            elif len(words) != 1:
-                raise ParseError(f"{where}: FROM takes IMAGE [AS NAME], got {' '.join(words)!r}")
-            stages.append(Stage(len(stages), words[0], name, ins.line, ins))
+            stages.append(_stage(ins, len(stages), where))
         elif not stages:
             if cmd != "ARG":
                 raise ParseError(f"{where}: {cmd} before the first FROM (only ARG may come first)")

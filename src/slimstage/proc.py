@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 from slimstage.errors import CommandFailed, UsageError
+
+CHUNK = 1 << 20
+#: How long a command that stopped writing may take to exit before it is taken to be healthy.
+_GRACE_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -111,16 +118,48 @@ def stream(
     return Result(args, returncode, output, "")
 
 
-def open_stdout(
-    cmd: Sequence[str], *, env: Mapping[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    """Start a command whose stdout the caller reads as a byte stream (e.g. `docker save`)."""
-    try:
-        return subprocess.Popen(
-            tuple(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(env)
-        )
-    except FileNotFoundError as exc:
-        raise UsageError(f"{cmd[0]}: command not found") from exc
+@contextmanager
+def reading(cmd: Sequence[str], *, env: Mapping[str, str] | None = None) -> Iterator[IO[bytes]]:
+    """Run a command whose stdout the caller reads as a byte stream (e.g. `docker save`).
+
+    The command is always waited for. When it fails, its own error (CommandFailed, with what it
+    printed on stderr) is raised rather than whatever the caller made of a cut-off stream; when
+    the caller stops early on an error of its own, the command is killed and that error stands.
+    """
+    args = tuple(cmd)
+    with tempfile.TemporaryFile() as errors:
+        try:
+            child = subprocess.Popen(
+                args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL, env=_env(env)
+            )
+        except FileNotFoundError as exc:
+            raise UsageError(f"{args[0]}: command not found") from exc
+        assert child.stdout is not None
+        try:
+            yield child.stdout
+        except BaseException:
+            # A cut-off stream is usually the command failing: give it a moment to say so.
+            try:
+                code = child.wait(timeout=_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+                raise
+            if code != 0:
+                raise _failed(args, code, errors) from None
+            raise
+        # Read what the caller left (tar padding) so the command does not die of a closed pipe.
+        while child.stdout.read(CHUNK):
+            pass
+        child.stdout.close()
+        code = child.wait()
+        if code != 0:
+            raise _failed(args, code, errors)
+
+
+def _failed(args: tuple[str, ...], code: int, errors: IO[bytes]) -> CommandFailed:
+    errors.seek(0)
+    return CommandFailed(args, code, "", errors.read().decode(errors="replace"))
 
 
 def log(message: str) -> None:

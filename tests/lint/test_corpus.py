@@ -10,7 +10,7 @@ import pytest
 
 from slimstage.dockerfile import ParseError
 from slimstage.lint import output
-from slimstage.lint.runner import lint_file, lint_files
+from slimstage.lint.runner import lint_file, lint_files, lint_text
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, list[str] | dict[str, str]] = json.loads((CORPUS / "expected.json").read_text())
@@ -74,3 +74,12 @@ def test_control_characters_are_escaped_in_text(monkeypatch: pytest.MonkeyPatch)
     assert "\x07" not in printed
     assert "[stage \\x1b]0;owned\\x07]" in printed
     assert "--from=\\x1b[31mbuild\\x1b[0m: no stage" in printed
+
+
+def test_hadolint_ignore_comments_reach_the_rules_their_codes_map_to() -> None:
+    text = (CORPUS / "107-hadolint-ignores-new-codes.Dockerfile").read_text()
+    assert lint_text(text) == []
+    bare = "\n".join(line for line in text.splitlines() if "hadolint" not in line) + "\n"
+    found = {(f.code, f.line) for f in lint_text(bare)}
+    # Every comment line names hadolint, so the instructions move up.
+    assert found == {("SS202", 1), ("SS405", 4), ("SS402", 5), ("SS108", 6)}

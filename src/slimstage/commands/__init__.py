@@ -1,1 +1,1 @@
-"""One module per subcommand; each exposes a function taking keyword arguments, returning an int."""
+"""One module per subcommand; each takes its options object and returns an exit code."""

@@ -2,38 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from slimstage import bases, proc
+from slimstage import proc
+from slimstage.bases import build as bases_build
+from slimstage.bases.catalog import BaseStatus, release_named, status
 from slimstage.engine import Engine
+from slimstage.options import BaseBuildOptions, BaseListOptions
+from slimstage.tables import grid
 
 
-def _print_status(rows: list[bases.BaseStatus]) -> None:
-    for row in rows:
+def _print_status(rows: list[BaseStatus]) -> None:
+    def state(row: BaseStatus) -> str:
         if not row.present:
-            state = "missing"
-        elif row.stand_in:
-            state = f"stand-in ({row.built_from})"
-        else:
-            state = "official (no stand-in label)"
-        print(f"{row.tag:<36} {row.kind:<15} {state}")
+            return "missing"
+        if row.stand_in:
+            return f"stand-in ({row.built_from})"
+        return "official (no stand-in label)"
+
+    for line in grid(("image", "kind", "state"), [(r.tag, r.kind, state(r)) for r in rows]):
+        print(line)
 
 
-def build(*, release: str, mirror: str, ca_bundle: Path | None, rebuild: bool) -> int:
-    rel = bases.release_named(release)
+def build(options: BaseBuildOptions) -> int:
+    plan = bases_build.plan(options)
     engine = Engine.connect()
-    if ca_bundle is None:
-        ca_bundle = bases.default_ca_bundle()
-    if ca_bundle is not None:
-        proc.log(f"base: trusting the CA bundle {ca_bundle} inside the images")
-    options = bases.BuildOptions(release=rel, mirror=mirror, ca_bundle=ca_bundle, rebuild=rebuild)
-    _print_status(bases.build_all(engine, options))
+    if plan.ca_bundle is not None:
+        proc.log(f"base: trusting the CA bundle {plan.ca_bundle} inside the images")
+    _print_status(bases_build.build_all(engine, plan))
     return 0
 
 
-def list_(*, release: str) -> int:
-    rel = bases.release_named(release)
-    engine = Engine.connect()
-    rows = bases.status(engine, rel)
+def list_(options: BaseListOptions) -> int:
+    release = release_named(options.release)
+    rows = status(Engine.connect(), release)
     _print_status(rows)
     return 0 if all(row.present for row in rows) else 1

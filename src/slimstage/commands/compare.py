@@ -3,46 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from pathlib import Path
 
-from slimstage import compare as core
-from slimstage import report
+from slimstage.compare import scorecard
+from slimstage.compare.run import compare_variants
+from slimstage.compare.variants import discover
 from slimstage.engine import Engine
 from slimstage.errors import VariantsFailed
-from slimstage.variants import discover
+from slimstage.options import CompareOptions
 
 
-def compare(
-    *,
-    paths: list[Path],
-    context: Path | None,
-    build_args: Mapping[str, str],
-    target: str | None,
-    jobs: int,
-    smoke_path: str,
-    port: str | None,
-    smoke_timeout: float,
-    edit: str | None,
-    keep: bool,
-    tag_prefix: str,
-    output_format: str,
-) -> int:
-    variants = discover(paths, context)
-    engine = Engine.connect()
-    options = core.Options(
-        build_args=build_args,
-        target=target,
-        jobs=jobs,
-        smoke_path=smoke_path,
-        port=port,
-        smoke_timeout=smoke_timeout,
-        edit=edit,
-        keep=keep,
-        tag_prefix=tag_prefix,
-    )
-    results = core.run(engine, variants, options)
-    sys.stdout.write(report.RENDERERS[output_format](results))
+def run(options: CompareOptions) -> int:
+    variants = discover(list(options.paths), options.context)
+    results = compare_variants(Engine.connect(), variants, options)
+    sys.stdout.write(scorecard.RENDERERS[options.format](results))
     sys.stdout.flush()
     failed = [r.name for r in results if r.error]
     if failed:

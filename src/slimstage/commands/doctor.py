@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slimstage import bases
-from slimstage.engine import Engine, find_build_path
+from slimstage.bases.catalog import release_named, status
+from slimstage.buildpath import find_build_path
+from slimstage.engine import Engine
 from slimstage.errors import BaseImageMissing, EngineUnavailable, SlimstageError
+from slimstage.options import DoctorOptions
 
 
 @dataclass(frozen=True)
@@ -17,46 +19,37 @@ class Check:
     fix: str = ""
 
 
-def run_checks(release: str) -> list[Check]:
-    checks: list[Check] = []
+def run_checks(release_name: str | None) -> list[Check]:
+    release = release_named(release_name)
     try:
         build_path = find_build_path()
     except SlimstageError as exc:
         return [Check("buildkit", False, exc.message, exc.fix or "")]
-    checks.append(Check("buildkit", True, build_path.describe()))
+    checks = [Check("buildkit", True, build_path.describe())]
     engine = Engine(build_path)
     try:
         info = engine.server_info(timeout=10)
     except SlimstageError as exc:
-        checks.append(Check("engine", False, exc.message, exc.fix or ""))
-        return checks
-    checks.append(
-        Check(
-            "engine",
-            True,
-            f"Docker {info.version}, storage driver {info.storage_driver}, {info.os}, "
-            f"{info.architecture}",
-        )
+        return [*checks, Check("engine", False, exc.message, exc.fix or "")]
+    detail = (
+        f"Docker {info.version}, storage driver {info.storage_driver}, {info.os}, "
+        f"{info.architecture}"
     )
-    for row in bases.status(engine, bases.release_named(release)):
+    checks.append(Check("engine", True, detail))
+    for row in status(engine, release):
         if not row.present:
-            checks.append(
-                Check(
-                    f"base {row.tag}",
-                    False,
-                    "missing",
-                    f"slimstage base build --release {release}"
-                    + ("" if row.kind == "python-runtime" else f" (or docker pull {row.tag})"),
-                )
-            )
+            fix = f"slimstage base build --release {release.codename}"
+            if row.kind != "python-runtime":
+                fix += f" (or docker pull {row.tag})"
+            checks.append(Check(f"base {row.tag}", False, "missing", fix))
         else:
             origin = f"stand-in, {row.built_from}" if row.stand_in else "official"
             checks.append(Check(f"base {row.tag}", True, origin))
     return checks
 
 
-def doctor(*, release: str) -> int:
-    checks = run_checks(release)
+def run(options: DoctorOptions) -> int:
+    checks = run_checks(options.release)
     for check in checks:
         mark = "ok  " if check.ok else "FAIL"
         line = f"{mark} {check.name}: {check.detail}"

@@ -1,9 +1,10 @@
-"""SS101: compilers or development packages installed in the final stage.
+"""SS101: compilers or development packages installed in the final image.
 
 Compilers, build systems (make, cmake, pkg-config, autoconf, libtool), headers (`-dev`,
 `-devel`), debug symbols, documentation and version control clients are needed to build, not to
 run (the list, with Debian, Alpine and RPM names: docs/build-only-packages.md). Installed in the
-stage that becomes the image, they ship with it (hundreds of MB in the seed's single-stage build).
+final stage, or in a stage the final stage is built FROM (its layers are the bottom of the
+image), they ship with it (hundreds of MB in the seed's single-stage build).
 Install them in a builder stage and copy only the result (a virtualenv, wheels) into the final
 stage, with the runtime libraries (e.g. libpq5, not libpq-dev).
 """
@@ -37,17 +38,16 @@ def _installed(ins: Instruction) -> list[str]:
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
-    for ins in ctx.final.instructions:
-        if ins.cmd == "RUN":
-            tools = _installed(ins)
-            if tools:
-                yield (
-                    ins,
-                    (
-                        f"build-only packages in the final stage ({', '.join(tools)}): "
-                        "install them in a builder stage and copy only the result"
-                    ),
-                )
+    for ins in ctx.shipped("RUN"):
+        tools = _installed(ins)
+        if tools:
+            yield (
+                ins,
+                (
+                    f"build-only packages in the image ({', '.join(tools)}): "
+                    "install them in a builder stage and copy only the result"
+                ),
+            )
 
 
-RULE = Rule("SS101", Severity.WARNING, "Build tools installed in the final stage", check)
+RULE = Rule("SS101", Severity.WARNING, "Build tools installed in the image", check)

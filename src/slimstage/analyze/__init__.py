@@ -1,0 +1,1 @@
+"""`slimstage analyze` and `diff`: where the bytes of an image go, as plain data."""

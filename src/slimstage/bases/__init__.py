@@ -1,0 +1,1 @@
+"""Stand-in base images, built from Debian packages where no registry is reachable."""

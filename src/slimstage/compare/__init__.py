@@ -1,0 +1,1 @@
+"""`slimstage compare`: build Dockerfile variants side by side, measure and smoke-test each."""

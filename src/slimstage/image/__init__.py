@@ -1,0 +1,1 @@
+"""Reading container images as streams: tar members, layers, archives in every layout."""

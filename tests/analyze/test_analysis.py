@@ -1,0 +1,169 @@
+"""The analyses over a crafted Debian-like image: leftovers, owners, secrets, top paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slimstage.analyze import analysis
+from slimstage.analyze.analysis import read_layer
+from slimstage.analyze.leftovers import category_of
+from slimstage.image import archive
+from tests.imagebuild import ImageSpec, docker_classic
+
+KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+LAYERS = [
+    [
+        ("symlink", "bin", "usr/bin"),
+        ("file", "usr/bin/bash", "b" * 1000),
+        ("file", "usr/bin/gcc-14", "g" * 5000),
+        ("file", "usr/include/stdio.h", "h" * 300),
+        ("file", "usr/lib/x86_64-linux-gnu/libc.a", "a" * 700),
+        ("file", "var/lib/dpkg/status", "Package: bash\nStatus: install ok installed\n"),
+        ("file", "var/lib/dpkg/info/bash.list", "/.\n/bin\n/bin/bash\n"),
+        ("file", "var/lib/dpkg/info/gcc-14:amd64.list", "/usr/bin/gcc-14\n"),
+        ("file", "var/lib/apt/lists/deb.debian.org_InRelease", "i" * 400),
+        ("file", "var/lib/apt/lists/lock", ""),
+    ],
+    [
+        ("file", "root/.ssh/id_rsa", KEY),
+        ("file", "app/.env", "TOKEN=1"),
+        ("file", "app/.env.example", "TOKEN="),
+        ("file", "app/server.pem", "-----BEGIN CERTIFICATE-----\n"),
+    ],
+    [
+        ("whiteout", "root/.ssh/id_rsa"),
+        (
+            "file",
+            "usr/lib/python3/site-packages/flask-3.1.3.dist-info/RECORD",
+            "flask/__init__.py,sha256=x,20\nflask/app.py,sha256=y,30\n",
+        ),
+        ("file", "usr/lib/python3/site-packages/flask/__init__.py", "f" * 20),
+        ("file", "usr/lib/python3/site-packages/flask/app.py", "f" * 30),
+        ("file", "usr/lib/python3/site-packages/flask/__pycache__/app.cpython-313.pyc", "c" * 15),
+        ("file", "usr/lib/python3/site-packages/flask/tests/test_app.py", "t" * 25),
+        ("file", "unowned.bin", "u" * 77),
+    ],
+]
+
+
+@pytest.fixture
+def result(tmp_path: Path) -> analysis.Analysis:
+    spec = ImageSpec(
+        LAYERS,  # type: ignore[arg-type]
+        history=["ADD rootfs /", "RUN |1 GITHUB_TOKEN=abc123 /bin/sh -c make", "COPY . /"],
+        env=["PATH=/usr/bin", "PYTHONDONTWRITEBYTECODE=1", "API_TOKEN=s3cr3t", "TOKEN_FILE=/run/t"],
+    )
+    path = docker_classic(tmp_path / "img.tar", spec)
+    with path.open("rb") as stream:
+        return analysis.analyze(
+            archive.read_stream(stream, "img.tar", read_layer=read_layer), top=3
+        )
+
+
+def test_leftovers_by_category(result: analysis.Analysis) -> None:
+    by = {lo.category: (lo.bytes, lo.files) for lo in result.leftovers}
+    assert by["compilers"] == (5000, 1)
+    assert by["headers"] == (300, 1)
+    assert by["static-libraries"] == (700, 1)
+    assert by["package-indexes"] == (400, 1)  # the empty lock file costs nothing
+    assert by["bytecode"] == (15, 1)  # PYTHONDONTWRITEBYTECODE is set, yet bytecode is there
+    assert by["tests-in-site-packages"] == (25, 1)
+    assert result.bytecode_disabled
+    assert next(lo.category for lo in result.leftovers) == "compilers"
+
+
+def test_bytecode_is_no_leftover_when_writing_it_is_allowed() -> None:
+    path = "usr/lib/python3/x/__pycache__/a.pyc"
+    assert category_of(path, bytecode_disabled=False) is None
+    assert category_of(path, bytecode_disabled=True) == "bytecode"
+
+
+def test_owners_follow_merged_usr_and_records(result: analysis.Analysis) -> None:
+    os_owned = {o.name: o.bytes for o in result.packages.os}
+    assert os_owned == {"bash": 1000, "gcc-14": 5000}
+    assert [(o.name, o.bytes, o.files) for o in result.packages.python] == [("flask", 50, 2)]
+    owned = 1000 + 5000 + 50
+    assert result.packages.unowned_bytes == result.visible_bytes - owned
+
+
+def test_secrets_in_any_layer_never_their_content(result: analysis.Analysis) -> None:
+    found = {(s.kind, s.name, s.layer, s.visible) for s in result.secrets}
+    assert ("ssh-private-key", "/root/.ssh/id_rsa", 1, False) in found
+    assert ("dotenv", "/app/.env", 1, True) in found
+    assert ("env", "API_TOKEN", None, True) in found
+    assert ("build-arg-or-env", "GITHUB_TOKEN", 1, True) in found
+    names = {s.name for s in result.secrets}
+    assert "/app/.env.example" not in names
+    assert "/app/server.pem" not in names  # a certificate, not a key
+    assert "TOKEN_FILE" not in names
+    dumped = repr(result.secrets)
+    assert "s3cr3t" not in dumped
+    assert "abc123" not in dumped
+    assert "AAAA" not in dumped
+
+
+def test_top_paths_and_layers(result: analysis.Analysis) -> None:
+    assert [t.path for t in result.top] == [
+        "/usr/bin/gcc-14",
+        "/usr/bin/bash",
+        "/usr/lib/x86_64-linux-gnu/libc.a",
+    ]
+    assert [layer.created_by for layer in result.layers][1].startswith("RUN |1")
+    assert result.layers[2].files_deleted == 1
+    assert result.waste.whiteout == len(KEY)
+    assert result.size_bytes == result.visible_bytes + result.wasted_bytes
+
+
+def test_archive_on_disk_and_streamed_agree(tmp_path: Path) -> None:
+    # On disk, contents are skipped and read back only for overwritten files; streamed, every
+    # byte passes. The figures must not depend on which.
+    from slimstage.image import source
+    from tests.analyze.test_filetree import L0, L1, L2
+
+    path = docker_classic(tmp_path / "img.tar", ImageSpec([L0, L1, L2]))
+    on_disk = analysis.analyze(source.load(str(path), read_layer=read_layer))
+    with path.open("rb") as handle:
+        streamed = analysis.analyze(
+            archive.read_stream(_Unseekable(handle), "stream", read_layer=read_layer)
+        )
+    assert on_disk.waste.rewritten_unchanged == 400
+    assert on_disk.waste.overwritten == 100
+    assert on_disk.waste == streamed.waste
+    assert on_disk.dive == streamed.dive
+    assert on_disk.visible_bytes == streamed.visible_bytes
+
+
+class _Unseekable:
+    def __init__(self, handle: object) -> None:
+        self.handle = handle
+
+    def read(self, size: int = -1, /) -> bytes:
+        data: bytes = self.handle.read(size)  # type: ignore[attr-defined]
+        return data
+
+
+def test_apk_database_attribution(tmp_path: Path) -> None:
+    installed = (
+        "C:Q1abc=\nP:musl\nV:1.2.5-r0\nF:lib\nR:ld-musl-x86_64.so.1\n\n"
+        "P:busybox\nV:1.36\nF:bin\nR:busybox\nF:etc\nR:securetty\n\n"
+    )
+    spec = ImageSpec(
+        [
+            [
+                ("file", "lib/ld-musl-x86_64.so.1", "m" * 600),
+                ("file", "bin/busybox", "b" * 900),
+                ("file", "etc/securetty", "s" * 10),
+                ("file", "lib/apk/db/installed", installed),
+                ("file", "var/cache/apk/APKINDEX.tar.gz", "i" * 300),
+            ]
+        ]
+    )
+    path = docker_classic(tmp_path / "alpine.tar", spec)
+    with path.open("rb") as stream:
+        result = analysis.analyze(archive.read_stream(stream, "alpine.tar", read_layer=read_layer))
+    owned = {(o.name, o.manager): (o.bytes, o.files) for o in result.packages.os}
+    assert owned == {("busybox", "apk"): (910, 2), ("musl", "apk"): (600, 1)}
+    assert result.packages.unowned_bytes == len(installed) + 300
+    assert [(lo.category, lo.bytes) for lo in result.leftovers] == [("package-indexes", 300)]

@@ -1,0 +1,102 @@
+"""`slimstage analyze` and `slimstage diff` on archives, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.imagebuild import ImageSpec, docker_classic, oci_dir
+
+BUILD = ImageSpec(
+    [
+        [("file", "usr/bin/gcc-14", "g" * 5000), ("file", "usr/include/a.h", "h" * 300)],
+        [("file", "app/app.py", "print('hi')\n")],
+    ]
+)
+SLIM = ImageSpec([[("file", "app/app.py", "print('hi')\n"), ("file", "app/extra", "e" * 10)]])
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, cwd=cwd)
+
+
+@pytest.fixture
+def archives(tmp_path: Path) -> tuple[Path, Path]:
+    return docker_classic(tmp_path / "build.tar", BUILD), oci_dir(
+        tmp_path / "slim", [("linux/amd64", SLIM)]
+    )
+
+
+def test_json_has_the_documented_fields(archives: tuple[Path, Path]) -> None:
+    result = _run("analyze", str(archives[0]), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "slimstage.analyze/1"
+    for key in (
+        "size_bytes",
+        "layers",
+        "wasted_bytes",
+        "efficiency",
+        "dive",
+        "leftovers",
+        "packages",
+        "secrets",
+        "top",
+        "waste",
+        "visible_bytes",
+    ):
+        assert key in document
+    assert set(document["dive"]) >= {"efficiency", "inefficient_bytes"}
+    assert document["size_bytes"] == 5000 + 300 + 12
+    assert "analyze: reading" in result.stderr  # progress on stderr, stdout stays JSON
+
+
+def test_table_and_markdown(archives: tuple[Path, Path]) -> None:
+    table = _run("analyze", str(archives[0])).stdout
+    assert "Leftovers" in table
+    assert "compilers" in table
+    markdown = _run("analyze", str(archives[1]), "--format", "markdown").stdout
+    assert "### Layers" in markdown
+    assert "| --- |" in markdown
+
+
+def test_gate_failure_exits_7_and_says_why(archives: tuple[Path, Path]) -> None:
+    result = _run(
+        "analyze", str(archives[0]), "--max-size", "1kB", "--forbid-leftover", "compilers"
+    )
+    assert result.returncode == 7
+    assert "gate failed: max-size: 5312 bytes > 1000 (over by 4312)" in result.stderr
+    assert "gate failed: forbid-leftovers: compilers present" in result.stderr
+    assert _run("analyze", str(archives[0]), "--max-size", "1MB").returncode == 0
+
+
+def test_gate_from_config_files(archives: tuple[Path, Path], tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".slimstage.toml").write_text('[gate]\nforbid-leftovers = ["headers"]\n')
+    assert _run("analyze", str(archives[0]), cwd=work).returncode == 7
+    (work / ".dive-ci").write_text("rules:\n  lowestEfficiency: 1.1\n")
+    bad = _run("analyze", str(archives[1]), "--dive-ci", str(work / ".dive-ci"), cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "lowestEfficiency: expected a number from 0 to 1" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["analyze", "/no/such/thing.tar"], "/no/such/thing.tar: no such file or folder"),
+        (["analyze", "x", "--top", "0"], "argument --top: must be at least 1"),
+        (["analyze", "x.tar", "--forbid-leftover", "snacks"], "unknown leftover category"),
+    ],
+)
+def test_bad_input_is_one_line_and_a_code(args: list[str], message: str | None) -> None:
+    result = _run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("slimstage: error:")
+    if message:
+        assert message in result.stderr

@@ -1,0 +1,144 @@
+"""One layer blob: measured for compare, summarized for analyze, keeping what analyses need."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from slimstage.errors import UsageError
+from slimstage.image import archive
+from slimstage.image.layer import ContentNeed, LayerSizes, content_limit, measure, scan
+from tests.imagebuild import layer_tar
+
+
+def _tar_bytes(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def build_archive(path: Path, layers: list[bytes], *, layout: str, manifest_last: bool) -> Path:
+    """A docker-save archive: classic (<id>/layer.tar) or OCI blobs (Docker 25+)."""
+    members: dict[str, bytes] = {}
+    names = []
+    for i, blob in enumerate(layers):
+        name = f"{i:064x}/layer.tar" if layout == "classic" else f"blobs/sha256/{i + 1:064x}"
+        names.append(name)
+        members[name] = blob
+    config = "config.json" if layout == "classic" else f"blobs/sha256/{0:064x}"
+    members[config] = b"{}"
+    manifest = json.dumps([{"Config": config, "RepoTags": [], "Layers": names}]).encode()
+    ordered = dict(members) if manifest_last else {"manifest.json": manifest, **members}
+    if manifest_last:
+        ordered["manifest.json"] = manifest
+    path.write_bytes(_tar_bytes(ordered))
+    return path
+
+
+def _layers() -> list[bytes]:
+    return [
+        _tar_bytes({"etc/hello": b"hello world\n" * 1000}),
+        _tar_bytes({"bin/tool": bytes(range(256)) * 400, "etc/hello": b"x"}),
+    ]
+
+
+def layer_sizes(stream: io.BufferedReader | io.BytesIO) -> list[LayerSizes]:
+    image = archive.read_stream(stream, "test", read_layer=measure)
+    return [item.summary for item in image.layers]
+
+
+@pytest.mark.parametrize("layout", ["classic", "oci"])
+@pytest.mark.parametrize("manifest_last", [True, False])
+def test_layer_sizes_match_gzip_level_6_of_each_layer(
+    tmp_path: Path, layout: str, manifest_last: bool
+) -> None:
+    layers = _layers()
+    path = build_archive(tmp_path / "a.tar", layers, layout=layout, manifest_last=manifest_last)
+    with path.open("rb") as stream:
+        sizes = layer_sizes(stream)
+    assert [s.size for s in sizes] == [len(blob) for blob in layers]
+    # `docker push` compresses at gzip's default level, 6; the figure must be that one.
+    expected = [len(gzip.compress(blob, compresslevel=6, mtime=0)) for blob in layers]
+    # gzip's header may differ by a few bytes (name, mtime fields); the deflate stream is the same.
+    for got, want in zip((s.compressed for s in sizes), expected, strict=True):
+        assert abs(got - want) <= 16
+    assert sizes[0].compressed < sizes[0].size / 10  # repetitive text compresses well
+
+
+def test_the_level_is_gzips_default_not_its_fastest() -> None:
+    # Text with structure: level 1 and level 6 differ by far more than a header's bytes.
+    blob = layer_tar(
+        [("file", f"f{i}", f"line {i * 7919 % 1000} of {i}\n" * 50) for i in range(200)]
+    )
+    fast, default = (len(gzip.compress(blob, compresslevel=n, mtime=0)) for n in (1, 6))
+    assert fast - default > 1000
+    assert abs(measure(io.BytesIO(blob), "t").compressed - default) <= 16
+
+
+def test_a_blob_compressed_already_counts_its_own_size() -> None:
+    blob = gzip.compress(layer_tar([("file", "a", "a" * 5000)]))
+    assert measure(io.BytesIO(blob), "t") == LayerSizes(len(blob), len(blob))
+
+
+def test_content_needs_keep_the_most_any_analysis_asks_for() -> None:
+    small = ContentNeed(re.compile(r".*\.pem$"), 10)
+    large = ContentNeed(re.compile(r"etc/.*"), 1000)
+    limit = content_limit([small, large])
+    assert (limit("etc/ssl/a.pem"), limit("x/a.pem"), limit("etc/passwd"), limit("x/y")) == (
+        1000,
+        10,
+        1000,
+        0,
+    )
+    assert content_limit([])("etc/passwd") == 0
+
+
+def test_scan_keeps_only_the_needed_contents_up_to_their_limit() -> None:
+    blob = layer_tar([("file", "keep/me", "k" * 50), ("file", "skip/me", "s" * 50)])
+    need = ContentNeed(re.compile(r"keep/"), 20)
+    summary = scan(io.BytesIO(blob), "t", needs=[need])
+    contents = {e.path: e.content for e in summary.entries}
+    assert contents == {"keep/me": b"k" * 20, "skip/me": None}
+    assert summary.file_bytes == 100
+    assert {e.path: e.digest is not None for e in summary.entries} == {
+        "keep/me": True,
+        "skip/me": True,
+    }
+
+
+def test_archive_without_manifest_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "bad.tar"
+    path.write_bytes(_tar_bytes({"x/layer.tar": b"abc"}))
+    with path.open("rb") as stream, pytest.raises(UsageError, match="no manifest"):
+        layer_sizes(stream)
+
+
+def test_manifest_naming_a_missing_layer_is_rejected(tmp_path: Path) -> None:
+    manifest = json.dumps([{"Layers": ["gone/layer.tar"]}]).encode()
+    path = tmp_path / "bad.tar"
+    path.write_bytes(_tar_bytes({"manifest.json": manifest}))
+    with path.open("rb") as stream, pytest.raises(UsageError, match="does not contain"):
+        layer_sizes(stream)
+
+
+def test_truncated_archive_is_a_clear_error(tmp_path: Path) -> None:
+    full = build_archive(tmp_path / "a.tar", _layers(), layout="classic", manifest_last=True)
+    cut = tmp_path / "cut.tar"
+    cut.write_bytes(full.read_bytes()[:3000])
+    with cut.open("rb") as stream, pytest.raises(UsageError):
+        layer_sizes(stream)
+
+
+def test_not_a_tar_is_a_clear_error() -> None:
+    with pytest.raises(UsageError, match="not a readable image archive"):
+        layer_sizes(io.BytesIO(b"this is not a tar archive" * 40))

@@ -1,0 +1,62 @@
+"""Where an image comes from: a folder, a file, or the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slimstage.analyze.analysis import read_layer
+from slimstage.engine import Engine
+from slimstage.errors import UsageError
+from slimstage.image import source
+from tests.imagebuild import ImageSpec, docker_classic, oci_dir
+
+SPEC = ImageSpec([[("file", "app/a", "a" * 10)]])
+
+
+def test_a_folder_is_read_as_an_oci_layout(tmp_path: Path) -> None:
+    image = source.load(
+        str(oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])), read_layer=read_layer
+    )
+    assert image.layout == "oci-layout"
+    assert [e.path for e in image.layers[0].summary.entries] == ["app/a"]
+
+
+def test_a_file_is_read_as_an_archive_whose_contents_can_be_read_back(tmp_path: Path) -> None:
+    path = docker_classic(tmp_path / "i.tar", SPEC)
+    image = source.load(str(path), read_layer=read_layer)
+    [entry] = image.layers[0].summary.entries
+    # Read from disk: the content was skipped and can be read back from its offset.
+    assert entry.location == str(path.resolve())
+    assert entry.offset > 0
+    with path.open("rb") as handle:
+        handle.seek(entry.offset)
+        assert handle.read(entry.size) == b"a" * 10
+
+
+@pytest.mark.parametrize(
+    "target", ["/no/such/image.tar", "./missing", "../missing/layout", "missing.tar.gz", "x.oci"]
+)
+def test_a_missing_path_is_a_usage_error_before_any_engine_is_asked(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_engine(**_kw: object) -> Engine:
+        raise AssertionError("the engine must not be asked about a path")
+
+    monkeypatch.setattr(Engine, "connect", no_engine)
+    with pytest.raises(UsageError, match="no such file or folder"):
+        source.load(target, read_layer=read_layer)
+
+
+@pytest.mark.engine
+def test_an_image_name_is_streamed_from_the_engine(engine: Engine) -> None:
+    image = source.load("debian:trixie-slim", read_layer=read_layer)
+    assert image.layout.startswith("docker-archive")
+    assert any(e.path == "usr/bin/bash" for e in image.layers[0].summary.entries)
+
+
+@pytest.mark.engine
+def test_an_unknown_image_name_is_a_usage_error(engine: Engine) -> None:
+    with pytest.raises(UsageError, match="no such file, folder or image"):
+        source.load("slimstage-test/no-such-image:1", read_layer=read_layer)
