@@ -21,6 +21,7 @@ GOOD = """\
 # syntax=docker/dockerfile:1
 FROM python:3.13-slim AS builder
 RUN python -m venv /opt/venv
+WORKDIR /src
 COPY requirements.txt .
 RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
 
