@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from slimstage.dockerfile import Dockerfile, Instruction, Stage
+from slimstage.lint.prior import Lineages, Prior, Test
 from slimstage.onbuild import Trigger, triggers
 
 
@@ -59,10 +60,10 @@ class Context:
         self.triggers  # noqa: B018 -- an unusable ONBUILD is refused before any rule runs
 
     @cached_property
-    def lineages(self) -> dict[int, tuple[Stage, ...]]:
-        """Per stage, the stages it is made of: those it is built FROM, base first, then itself."""
-        df = self.dockerfile
-        return {stage.index: tuple(reversed(df.lineage(stage))) for stage in df.stages}
+    def lineages(self) -> Mapping[int, tuple[Stage, ...]]:
+        """Per stage, the stages it is made of: those it is built FROM, base first, then itself.
+        Worked out for the stages asked: all of a long FROM chain's lineages are quadratic."""
+        return Lineages(self.dockerfile)
 
     @cached_property
     def image_stages(self) -> tuple[Stage, ...]:
@@ -94,6 +95,44 @@ class Context:
                 yield earlier
         if trigger:
             yield from (t for t in self.triggers if t.stage == ins.stage and t.line < ins.line)
+
+    @cached_property
+    def prior(self) -> Prior:
+        return Prior(self.dockerfile, self.triggers)
+
+    def first_before(self, ins: Instruction, test: Test) -> Instruction | None:
+        """The first instruction of `before(ins)` that passes TEST (a function that is the same
+        object each time: the answers are remembered per test)."""
+        return self.prior.first_before(ins, test)
+
+    def last_before(self, ins: Instruction, test: Test) -> Instruction | None:
+        """The last instruction of `before(ins)` that passes TEST (see first_before)."""
+        return self.prior.last_before(ins, test)
+
+    def variable(self, ins: Instruction, name: str) -> str | None:
+        """`environment(ins).get(name)`, without building the whole environment."""
+        env = self.prior.last_before(ins, self.prior.test("env", name))
+        arg = self.prior.last_before(ins, self.prior.test("arg-default", name), own_stage=True)
+        found = [e for e in (env, arg) if e is not None]
+        if not found:
+            return None
+        last = max(found, key=lambda e: (e.stage == ins.stage, isinstance(e, Trigger), e.line))
+        if last.cmd == "ENV":
+            pairs = last.value
+            values = [pairs[i + 1] for i in range(0, len(pairs) - 1, 2) if pairs[i] == name]
+        else:
+            values = [
+                w.partition("=")[2] for w in last.value if w.partition("=")[:2] == (name, "=")
+            ]
+        return unquote(values[-1])
+
+    def declared_before(self, ins: Instruction, name: str) -> bool:
+        """Whether an ENV of the lineage or an ARG of the stage declares NAME before INS."""
+        prior = self.prior
+        return (
+            prior.last_before(ins, prior.test("env", name)) is not None
+            or prior.last_before(ins, prior.test("arg", name), own_stage=True) is not None
+        )
 
     def environment(self, ins: Instruction) -> dict[str, str]:
         """Variables set by ENV in the lineage and by ARG defaults in the stage, before INS."""

@@ -44,12 +44,13 @@ def _lists_kept(ins: Instruction) -> bool:
     )
 
 
+def _removes_hook(ins: Instruction) -> bool:
+    return ins.cmd == "RUN" and KEEPS_DEBS.search(ins.text) is not None
+
+
 def _hook_removed(ctx: Context, ins: Instruction) -> Instruction | None:
     """The instruction that removed docker-clean before or in INS, if any."""
-    for earlier in (*ctx.before(ins), ins):
-        if earlier.cmd == "RUN" and KEEPS_DEBS.search(earlier.text):
-            return earlier
-    return None
+    return ctx.first_before(ins, _removes_hook) or (ins if _removes_hook(ins) else None)
 
 
 def _debs_kept(ctx: Context, ins: Instruction) -> Instruction | None:

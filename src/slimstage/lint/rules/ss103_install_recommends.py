@@ -19,8 +19,12 @@ FLAGS = ("--no-install-recommends", "APT::Install-Recommends=false", "APT::Insta
 CONFIGURED_OFF = re.compile(r"APT::Install-Recommends\W+(false|0)\b", re.IGNORECASE)
 
 
+def _turns_off(ins: Instruction) -> bool:
+    return ins.cmd == "RUN" and CONFIGURED_OFF.search(ins.text) is not None
+
+
 def _configured_off(ctx: Context, ins: Instruction) -> bool:
-    return any(e.cmd == "RUN" and CONFIGURED_OFF.search(e.text) for e in ctx.before(ins))
+    return ctx.first_before(ins, _turns_off) is not None
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:

@@ -32,7 +32,11 @@ def _cache_mounted(ins: Instruction, env: dict[str, str]) -> bool:
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
     for ins in ctx.shipped("RUN"):
-        inherited = ctx.environment(ins)
+        inherited = {
+            name: value
+            for name in ("PIP_NO_CACHE_DIR", "PIP_CACHE_DIR")
+            if (value := ctx.variable(ins, name)) is not None
+        }
         for words, env in shell.with_environment(ins):
             args = shell.pip_args(words)
             if args is None or "install" not in args or "--no-cache-dir" in args:

@@ -21,27 +21,16 @@ def _uses(value: str, name: str) -> bool:
     return re.search(pattern, value) is not None
 
 
-def _defined_before(ctx: Context, ins: Instruction) -> set[str]:
-    names: set[str] = set()
-    for earlier in ctx.before(ins):
-        if earlier.cmd == "ENV":
-            names.update(earlier.value[0::2])
-        elif earlier.cmd == "ARG" and earlier.stage == ins.stage:
-            names.update(word.split("=", 1)[0] for word in earlier.value)
-    return names
-
-
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
     for ins in ctx.dockerfile.instructions:
         if ins.cmd != "ENV" or len(ins.value) < 4:
             continue
         pairs = list(zip(ins.value[0::2], ins.value[1::2], strict=False))
-        known = _defined_before(ctx, ins)
         for index, (name, _) in enumerate(pairs):
             users = [
                 other for i, (other, value) in enumerate(pairs) if i != index and _uses(value, name)
             ]
-            if users and name not in known:
+            if users and not ctx.declared_before(ins, name):
                 yield (
                     ins,
                     f"{users[0]} uses ${name}, which this same ENV sets: it gets the value from "

@@ -16,12 +16,16 @@ from slimstage.lint.rule import Context, Rule, Severity, unquote
 ABSOLUTE = re.compile(r"^(/|\$|[A-Za-z]:)")
 
 
+def _is_workdir(ins: Instruction) -> bool:
+    return ins.cmd == "WORKDIR"
+
+
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
     for ins in ctx.dockerfile.instructions:
         if ins.cmd != "COPY" or len(ins.value) < 2:
             continue
         dest = unquote(ins.value[-1])
-        if ABSOLUTE.match(dest) or any(e.cmd == "WORKDIR" for e in ctx.before(ins)):
+        if ABSOLUTE.match(dest) or ctx.last_before(ins, _is_workdir) is not None:
             continue
         yield ins, f"COPY to {dest} with no WORKDIR set: it is relative to /; set WORKDIR first"
 

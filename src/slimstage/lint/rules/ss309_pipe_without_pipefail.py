@@ -19,11 +19,15 @@ PIPEFAIL_SHELLS = {"bash", "zsh", "ash"}
 OTHER_SHELLS = ("pwsh", "powershell", "cmd")
 
 
+def _sets_shell(ins: Instruction) -> bool:
+    return ins.cmd == "SHELL" and bool(ins.value)
+
+
 def _pipefail(ctx: Context, ins: Instruction) -> bool:
-    shells = [e for e in ctx.before(ins) if e.cmd == "SHELL" and e.value]
-    if not shells:
+    shell = ctx.last_before(ins, _sets_shell)
+    if shell is None:
         return False
-    words = list(shells[-1].value)
+    words = list(shell.value)
     name = words[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
     if name.startswith(OTHER_SHELLS):
         return True
