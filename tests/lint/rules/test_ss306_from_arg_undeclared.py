@@ -36,3 +36,9 @@ def test_platform_args_are_filled_by_buildkit() -> None:
 
 def _lines_with(text: str, build_args: dict[str, str]) -> list[int]:
     return [f.line for f in lint_text(text, build_args=build_args) if f.code == "SS306"]
+
+
+def test_the_image_shown_has_the_other_args_expanded() -> None:
+    text = "ARG REGISTRY=registry.example\nARG TAG\nFROM $REGISTRY/python:$TAG\n"
+    [finding] = findings(text, "SS306")
+    assert finding.message.endswith("names the image 'registry.example/python:'")

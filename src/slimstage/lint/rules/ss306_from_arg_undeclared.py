@@ -50,7 +50,7 @@ def check(ctx: Context) -> Iterator[tuple[Stage, str]]:
             value = ctx.build_args.get(name, default)
             if value.strip("\"'"):
                 continue
-            image = stage.base.replace(match.group(), "")
+            image = ctx.dockerfile.base_name(stage, ctx.build_args)
             cause = (
                 f"--build-arg {name}= is empty"
                 if name in ctx.build_args
