@@ -13,7 +13,7 @@ from slimstage.lint.rule import Context
 LINES = [
     "ENV A=1",
     "ENV B=2 A=3",
-    "ENV A=\"q\"",
+    'ENV A="q"',
     "ARG A",
     "ARG A=4",
     "ARG B=5 A=6",
