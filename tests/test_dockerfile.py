@@ -178,3 +178,11 @@ def test_stage_lookup_and_long_from_chains() -> None:
     assert df.external_base(df.stages[1999]) == "python:3.13-slim"
     assert df.external_base(df.stages[2000]) == "debian:12"
     assert df.reachable() == {2000}
+
+
+def test_comment_lines_are_numbered_as_buildkit_numbers_lines() -> None:
+    # Only "\n" ends a line for BuildKit; form feeds and NEL inside a line do not.
+    text = "FROM debian:trixie-slim\nRUN echo a\x0cb\x85c\n# slimstage ignore=SS105\nRUN rm -f x\n"
+    df = parse(text)
+    assert df.comments == {3: "# slimstage ignore=SS105"}
+    assert df.stages[0].instructions[1].line == 4

@@ -222,7 +222,7 @@ _AS = re.compile(r"^as$", re.IGNORECASE)
 
 
 def _heredoc_line(text: str) -> int:
-    lines = [i for i, line in enumerate(text.splitlines(), 1) if "<<" in line]
+    lines = [i for i, line in enumerate(text.split("\n"), 1) if "<<" in line]
     return lines[-1] if lines else 1
 
 
@@ -253,7 +253,7 @@ def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
         raise ParseError(f"{path}:1: cannot parse: {exc}") from None
     comments = {
         number: line.strip()
-        for number, line in enumerate(text.splitlines(), 1)
+        for number, line in enumerate(text.split("\n"), 1)
         if line.lstrip().startswith("#")
     }
     instructions: list[Instruction] = []
