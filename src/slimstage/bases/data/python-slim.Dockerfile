@@ -6,6 +6,11 @@ ARG BASE
 FROM ${BASE}
 ARG PYTHON
 
+# The extra CA bundle `slimstage base build` was asked to trust (ca/ is empty when none was);
+# update-ca-certificates adds it to the system bundle, also on a Debian base that already had
+# ca-certificates installed.
+COPY ca/ /usr/local/share/ca-certificates/
+
 # One RUN so the apt lists never reach a layer.
 # --no-install-recommends: python3-pip would otherwise pull build-essential (~250 MB).
 # python3-dev: Python.h and friends, like the official image's /usr/local/include.
@@ -14,6 +19,7 @@ ARG PYTHON
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       python3 python3-pip python3-venv python3-dev python-is-python3 ca-certificates \
+ && update-ca-certificates \
  && rm -f /usr/lib/python${PYTHON}/EXTERNALLY-MANAGED \
  && ln -s /usr/bin/python${PYTHON} /usr/local/bin/python3 \
  && ln -s /usr/bin/python${PYTHON} /usr/local/bin/python \
@@ -21,9 +27,8 @@ RUN apt-get update \
  && ln -s /usr/bin/pip3 /usr/local/bin/pip \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 
-# The system bundle includes any extra CA placed in /usr/local/share/ca-certificates by the
-# Debian stand-in, so pip (also inside virtualenvs, whose vendored certifi would not know the
-# extra CA) and requests trust what the host trusts.
+# The system bundle includes the extra CA, so pip (also inside virtualenvs, whose vendored
+# certifi would not know the extra CA) and requests trust what the host trusts.
 ENV LANG=C.UTF-8 \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
