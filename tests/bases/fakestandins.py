@@ -20,7 +20,7 @@ from slimstage.engine import BuildResult, RunSpec
 class FakeImage:
     id: str
     labels: dict[str, str]
-    ca: bytes | None  # the extra CA file the image was made with
+    ca: bytes | None  # the extra CA file in /usr/local/share/ca-certificates
 
 
 @dataclass
@@ -28,6 +28,7 @@ class FakeStandIns:
     images: dict[str, FakeImage] = field(default_factory=dict)
     made: list[str] = field(default_factory=list)  # tags built or imported, in order
     build_args: list[dict[str, str]] = field(default_factory=list)
+    copied_ca: list[bytes | None] = field(default_factory=list)  # each build's ca/ file
     # the first word of a container's command -> what running it gives (or raises)
     answers: dict[str, proc.Result | Exception] = field(default_factory=dict)
     started: list[RunSpec] = field(default_factory=list)
@@ -77,7 +78,9 @@ class FakeStandIns:
         args = dict(build_args or {})
         base = self.images[args["BASE"]]
         cas = sorted((context / "ca").iterdir())
-        ca = cas[0].read_bytes() if cas else None
+        copied = cas[0].read_bytes() if cas else None
+        ca = copied or base.ca  # COPY ca/ replaces the base's file
+        self.copied_ca.append(copied)
         self.made.append(tag)
         self.build_args.append(args)
         image = self.add(tag, {**base.labels, **(labels or {})}, ca)

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from slimstage.bases import build
-from slimstage.bases.catalog import LABEL_BUILT_ON, LABEL_CA, RELEASES, BaseStatus, base_images
+from slimstage.bases.catalog import (
+    LABEL_BUILT_ON,
+    LABEL_CA,
+    LABEL_STAND_IN,
+    RELEASES,
+    BaseStatus,
+    base_images,
+)
 from slimstage.bases.trust import NO_CA, ca_fingerprint
 from slimstage.engine import Engine, RunSpec
 from slimstage.errors import UsageError
@@ -87,6 +94,7 @@ def test_no_images_yet_builds_all_three_trusting_the_ca_asked_for(
     assert [engine.images[tag].ca for tag in TRIXIE_TAGS] == [ca.read_bytes()] * 3
     assert [row.built_on for row in rows] == ["", rows[0].image_id, rows[0].image_id]
     assert [args["BASE"] for args in engine.build_args] == ["debian:trixie-slim"] * 2
+    assert engine.copied_ca == [None, None]  # the Debian stand-in carries it: no second copy
     assert engine.images["python:3.13-slim-trixie"] is engine.images["python:3.13-slim"]
     err = capsys.readouterr().err
     trusting = f"the CA bundle {fingerprint[:19]} ({ca})"
@@ -179,7 +187,7 @@ def test_an_official_image_is_kept_and_the_images_built_on_it_still_trust_the_ca
     rows = build.build_all(engine, _plan(ca))
     assert engine.made == TRIXIE_TAGS[1:]
     assert engine.images["debian:trixie-slim"] is official
-    assert [engine.images[tag].ca for tag in TRIXIE_TAGS[1:]] == [ca.read_bytes()] * 2
+    assert engine.copied_ca == [ca.read_bytes()] * 2
     assert [row.built_on for row in rows[1:]] == [official.id] * 2
     assert (
         "base: keeping debian:trixie-slim: not a stand-in (no org.slimstage.stand-in label): "
@@ -320,34 +328,34 @@ def _test_ca(engine: Engine, sweeper: Sweeper, path: Path) -> str:
 
 
 @pytest.mark.engine
-def test_stand_ins_built_on_a_debian_one_trust_the_ca_asked_for(
+def test_stand_ins_built_on_a_debian_image_install_the_ca_asked_for_themselves(
     engine: Engine, sweeper: Sweeper, tmp_path: Path
 ) -> None:
-    # Under a throw-away prefix, on a Debian stand-in made here from the one in use (so no
-    # debootstrap): the real Dockerfiles must put the CA in the bundles pip and Python read.
-    ca = tmp_path / "ca" / "test-ca.pem"
-    ca.parent.mkdir()
+    # Under a throw-away prefix, on a copy of the Debian stand-in in use labelled as an image
+    # slimstage did not build (so it is kept, and no debootstrap runs): the real Dockerfiles
+    # must put the CA asked for into the bundle that pip and Python read.
+    ca = tmp_path / "test-ca.pem"
     body = _test_ca(engine, sweeper, ca)
     prefix = f"slimstage-test-{sweeper.run}/"
-    (tmp_path / "Dockerfile").write_text(
-        "FROM debian:trixie-slim\n"
-        "COPY ca/test-ca.pem /usr/local/share/ca-certificates/slimstage-extra-ca.crt\n"
-    )
+    (tmp_path / "Dockerfile").write_text("FROM debian:trixie-slim\n")
     engine.build(
         dockerfile=tmp_path / "Dockerfile",
         context=tmp_path,
         tag=f"{prefix}debian:trixie-slim",
-        labels={**sweeper.labels, LABEL_CA: ca_fingerprint(ca)},
+        labels={**sweeper.labels, LABEL_STAND_IN: "false"},
     )
     plan = _plan(ca, prefix=prefix, labels=sweeper.labels)
-    rows = build.build_all(engine, plan)
-    assert [(row.stand_in, row.ca) for row in rows] == [(True, ca_fingerprint(ca))] * 3
-    assert [row.built_on for row in rows[1:]] == [rows[0].image_id] * 2
-    read = "import sys; print(sys.argv[1] in open('/etc/ssl/certs/ca-certificates.crt').read())"
-    for row in rows[1:]:
+    debian, *rows = build.build_all(engine, plan)
+    assert not debian.stand_in
+    assert [(row.stand_in, row.ca, row.built_on) for row in rows] == [
+        (True, ca_fingerprint(ca), debian.image_id)
+    ] * 2
+    bundle = "''.join(open('/etc/ssl/certs/ca-certificates.crt').read().split())"
+    read = f"import sys; print(sys.argv[1] in {bundle})"
+    for row in rows:
         spec = RunSpec(row.tag, labels=sweeper.labels, command=["python3", "-c", read, body])
         assert engine.run_once(spec).stdout.strip() == "True", row.tag
-    assert _ids(build.build_all(engine, plan)) == _ids(rows)
+    assert _ids(build.build_all(engine, plan)) == _ids([debian, *rows])
 
 
 @pytest.mark.engine

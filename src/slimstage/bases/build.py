@@ -162,10 +162,12 @@ def build_from_dockerfile(
         context = Path(tmp)
         for name in (dockerfile, "collect-runtime.sh"):
             (context / name).write_bytes((data / name).read_bytes())
-        # The Dockerfiles copy ca/ into /usr/local/share/ca-certificates themselves, so the
-        # image trusts the CA asked for even on a Debian base slimstage did not build.
+        # The Dockerfiles copy ca/ into /usr/local/share/ca-certificates, so the image trusts
+        # the CA asked for even on a Debian base slimstage did not build; a Debian stand-in
+        # that carries it already needs no second copy in a layer of its own.
         (context / "ca").mkdir()
-        if options.ca_bundle is not None:
+        carried = base.stand_in and base.ca == ca_fingerprint(options.ca_bundle)
+        if options.ca_bundle is not None and not carried:
             shutil.copyfile(options.ca_bundle, context / "ca" / Path(EXTRA_CA_PATH).name)
         built_from = f"{base.tag} + Debian packages ({options.release.codename})"
         engine.build(
