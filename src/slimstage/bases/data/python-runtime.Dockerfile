@@ -5,11 +5,13 @@
 ARG BASE
 FROM ${BASE} AS collect
 ARG PYTHON
-# The extra CA bundle asked for (ca/ is empty when none was): it reaches the runtime through the
-# system bundle that update-ca-certificates writes.
-COPY ca/ /usr/local/share/ca-certificates/
+# ca/: the extra CA bundle asked for, as in python-slim.Dockerfile; it reaches the runtime
+# through the system bundle that update-ca-certificates writes.
 # tzdata: zoneinfo.ZoneInfo("Europe/Paris") needs /usr/share/zoneinfo (collect-runtime copies it).
-RUN apt-get update \
+RUN --mount=type=bind,source=ca,target=/run/slimstage-ca \
+    mkdir -p /usr/local/share/ca-certificates \
+ && cp -R /run/slimstage-ca/. /usr/local/share/ca-certificates/ \
+ && apt-get update \
  && apt-get install -y --no-install-recommends python3 ca-certificates tzdata \
  && update-ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin

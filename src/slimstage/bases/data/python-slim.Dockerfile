@@ -6,17 +6,19 @@ ARG BASE
 FROM ${BASE}
 ARG PYTHON
 
-# The extra CA bundle `slimstage base build` was asked to trust (ca/ is empty when none was);
-# update-ca-certificates adds it to the system bundle, also on a Debian base that already had
-# ca-certificates installed.
-COPY ca/ /usr/local/share/ca-certificates/
-
 # One RUN so the apt lists never reach a layer.
+# ca/ holds the extra CA bundle `slimstage base build` was asked to trust (empty when none was,
+# or when the Debian stand-in below carries it already); it is bind-mounted rather than copied
+# so that it adds no layer, and update-ca-certificates puts it in the system bundle, also on a
+# Debian base that had ca-certificates already.
 # --no-install-recommends: python3-pip would otherwise pull build-essential (~250 MB).
 # python3-dev: Python.h and friends, like the official image's /usr/local/include.
 # EXTERNALLY-MANAGED is removed: official images carry no PEP 668 marker, so
 # `pip install` outside a venv must keep working.
-RUN apt-get update \
+RUN --mount=type=bind,source=ca,target=/run/slimstage-ca \
+    mkdir -p /usr/local/share/ca-certificates \
+ && cp -R /run/slimstage-ca/. /usr/local/share/ca-certificates/ \
+ && apt-get update \
  && apt-get install -y --no-install-recommends \
       python3 python3-pip python3-venv python3-dev python-is-python3 ca-certificates \
  && update-ca-certificates \
