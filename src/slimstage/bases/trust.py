@@ -60,7 +60,7 @@ def judge(
     if rebuild:
         return Verdict(BUILD, "a rebuild was asked for")
     if not row.ca:
-        return Verdict(BUILD, "it records no CA fingerprint (built before slimstage recorded one)")
+        return Verdict(BUILD, "it records no CA fingerprint: an older slimstage built it")
     if row.ca != ca:
         return Verdict(BUILD, _mismatch(row.ca, ca))
     if base is not None and row.built_on != base.image_id:
