@@ -162,9 +162,9 @@ def build_from_dockerfile(
         context = Path(tmp)
         for name in (dockerfile, "collect-runtime.sh"):
             (context / name).write_bytes((data / name).read_bytes())
-        # The Dockerfiles copy ca/ into /usr/local/share/ca-certificates, so the image trusts
-        # the CA asked for even on a Debian base slimstage did not build; a Debian stand-in
-        # that carries it already needs no second copy in a layer of its own.
+        # The Dockerfiles add what ca/ holds to /usr/local/share/ca-certificates, so the image
+        # trusts the CA asked for even on a Debian base slimstage did not build; a Debian
+        # stand-in that carries it already needs no second copy in a layer of its own.
         (context / "ca").mkdir()
         carried = base.stand_in and base.ca == ca_fingerprint(options.ca_bundle)
         if options.ca_bundle is not None and not carried:
