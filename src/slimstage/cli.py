@@ -101,7 +101,13 @@ def _add_bases(sub: Subparsers) -> None:
     doctor = _command(
         sub, "doctor", "doctor:run", options.DoctorOptions, help="check the engine and bases"
     )
-    doctor.add_argument("--release", help="Debian release (default trixie)")
+    doctor.add_argument("--release", help="Debian release (default: every release present)")
+    doctor.add_argument(
+        "--ca-bundle", type=Path, help="CA bundle the stand-ins should trust ($SSL_CERT_FILE)"
+    )
+    doctor.add_argument(
+        "--network", action="store_true", help="check that containers reach PyPI and Debian"
+    )
     base = sub.add_parser("base", help="stand-in base images built from Debian packages")
     base_sub = base.add_subparsers(dest="base_command", required=True, parser_class=_Parser)
     build = _command(
@@ -114,7 +120,7 @@ def _add_bases(sub: Subparsers) -> None:
     listing = _command(
         base_sub, "list", "base:list_", options.BaseListOptions, help="which bases are present"
     )
-    listing.add_argument("--release", help="Debian release (default trixie)")
+    listing.add_argument("--release", help="Debian release (default: every release present)")
 
 
 def _add_compare(sub: Subparsers) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class DoctorOptions:
-    release: str | None = None  # None: the default release (slimstage.bases.catalog)
+    release: str | None = None  # None: the default release and every other one present
+    ca_bundle: Path | None = None  # the CA the stand-ins should trust; None: $SSL_CERT_FILE
+    network: bool = False  # also check that containers reach PyPI and the Debian mirror
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class BaseBuildOptions:
 
 @dataclass(frozen=True)
 class BaseListOptions:
-    release: str | None = None
+    release: str | None = None  # None: the default release and every other one present
 
 
 @dataclass(frozen=True)
