@@ -206,6 +206,10 @@ class Engine:
         if refs:
             proc.run([self.cli, "image", "rm", "--force", *refs], check=False)
 
+    def remove_if_unused(self, image_id: str) -> bool:
+        """Remove an image unless a container or another tag still uses it (no --force)."""
+        return proc.run([self.cli, "image", "rm", image_id], check=False).returncode == 0
+
     def images_with_label(self, label: str) -> list[str]:
         cmd = [self.cli, "image", "ls", "--quiet", "--no-trunc", "--filter", f"label={label}"]
         return sorted(set(proc.run(cmd, check=False).stdout.split()))

@@ -32,6 +32,7 @@ class FakeStandIns:
     # the first word of a container's command -> what running it gives (or raises)
     answers: dict[str, proc.Result | Exception] = field(default_factory=dict)
     started: list[RunSpec] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # image ids removed as replaced
 
     def add(self, tag: str, labels: Mapping[str, str], ca: bytes | None = None) -> FakeImage:
         image = FakeImage(f"sha256:{len(self.images) + 1000:064x}", dict(labels), ca)
@@ -49,6 +50,12 @@ class FakeStandIns:
 
     def tag(self, ref: str, new_tag: str) -> None:
         self.images[new_tag] = self.images[ref]
+
+    def remove_if_unused(self, image_id: str) -> bool:
+        if any(image.id == image_id for image in self.images.values()):
+            return False  # still tagged
+        self.removed.append(image_id)
+        return True
 
     def import_rootfs(self, tarball: Path, *, tag: str, changes: Sequence[str]) -> str:
         labels = {}

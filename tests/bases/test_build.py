@@ -149,6 +149,8 @@ def test_a_new_ca_rebuilds_the_debian_stand_in_and_the_images_built_on_it(tmp_pa
     assert not set(_ids(rows)) & set(_ids(first))
     assert [row.ca for row in rows] == [ca_fingerprint(new)] * 3
     assert [row.built_on for row in rows[1:]] == [rows[0].image_id] * 2
+    # The images replaced do not stay behind untagged.
+    assert engine.removed == _ids(first)
 
 
 @pytest.mark.usefixtures("fake_debootstrap")

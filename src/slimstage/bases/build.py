@@ -40,6 +40,7 @@ class StandInEngine(Protocol):
 
     def inspect_image(self, ref: str) -> dict[str, Any] | None: ...
     def tag(self, ref: str, new_tag: str) -> None: ...
+    def remove_if_unused(self, image_id: str) -> bool: ...
     def import_rootfs(self, tarball: Path, *, tag: str, changes: Sequence[str]) -> str: ...
     def build(
         self,
@@ -200,7 +201,12 @@ def _ensure(
     proc.log(f"base: building {image.tag} ({verdict.reason}) with {options.trusting}")
     build()
     proc.log(f"base: built {image.tag}; it trusts {options.trusting}")
-    return inspect_base(engine, image)
+    built = inspect_base(engine, image)
+    # The stand-in it replaces would stay behind untagged, hundreds of MB each time.
+    if found.present and found.image_id and found.image_id != built.image_id:
+        if engine.remove_if_unused(found.image_id):
+            proc.log(f"base: removed the {image.tag} it replaces ({found.image_id[:19]})")
+    return built
 
 
 def build_all(engine: StandInEngine, options: BuildPlan) -> list[BaseStatus]:
