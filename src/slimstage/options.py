@@ -85,3 +85,18 @@ class LintOptions:
     failure_threshold: str | None = None
     config: Path | None = None
     target: str | None = None
+
+
+@dataclass(frozen=True)
+class OptimizeOptions:
+    dockerfile: Path = Path("Dockerfile")
+    context: Path | None = None  # None: the Dockerfile's folder
+    output: str | None = None  # None: Dockerfile.optimized beside the input; "-": stdout
+    minimal: bool = False
+    verify: bool = False
+    build_arg: Mapping[str, str] = field(default_factory=dict)
+    smoke_path: str = "/"
+    port: str | None = None
+    smoke_timeout: float = 60.0
+    env: Mapping[str, str] = field(default_factory=dict)
+    format: str = "text"
