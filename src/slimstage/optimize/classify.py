@@ -54,10 +54,15 @@ class Findings:
         return dict(sorted(out.items()))
 
 
+def short_path(file: str) -> str:
+    """A virtualenv path without its lib/pythonX.Y/site-packages/ prefix."""
+    return re.sub(r"^lib/python[\d.]+/site-packages/", "", file)
+
+
 def _needs_text(found: list[Found]) -> str:
     first = found[0]
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return f"{first.file} needs {first.soname}{more}"
+    return f"{short_path(first.file)} needs {first.soname}{more}"
 
 
 def base_has(base: ImageSurvey, package: str, builder: ImageSurvey) -> bool:

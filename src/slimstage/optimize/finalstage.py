@@ -46,7 +46,7 @@ def _install(plan: FinalPlan) -> list[str]:
             *notes,
             f"COPY --from={{builder}} {STAGED}/ /",
         ]
-    intro = "# Runtime packages only: what the built code loads (their -dev halves stay behind)."
+    intro = "# Run-time packages only (no compilers, no -dev packages); each says why it is here."
     if plan.manager == "apk":
         return [intro, *notes, f"RUN apk add --no-cache {names}"]
     return [
@@ -105,6 +105,14 @@ def _original(step: Step, plan: FinalPlan) -> list[str]:
     return ["", *step.comments, source] if step.comments else [source]
 
 
+def _tidy(lines: list[str]) -> list[str]:
+    """No blank line twice in a row or before the end."""
+    out = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
 def _user_line(plan: FinalPlan) -> list[str]:
     if plan.add_user is None:
         return []
@@ -125,16 +133,19 @@ def final_stage(recipe: Recipe, plan: FinalPlan) -> list[str]:
     last_root_step = 0
     for step in recipe.steps:
         if step.kind == "run" and (step.packages or step.pip):
+            size = len(lines)
             if not set_up:
                 lines += _setup(plan)
                 set_up = True
             if step.pip and not venv:
                 lines += _venv(plan)
                 venv = True
+            if len(lines) > size:
+                lines.append("")
         else:
             lines += _original(step, plan)
         if step.ins.cmd in ("RUN", "COPY", "ADD", "USER") or (step.pip and venv):
             last_root_step = len(lines)
     lines[last_root_step:last_root_step] = _user_line(plan)
     builder = stage_name(recipe, "builder")
-    return [line.replace("{builder}", builder) for line in lines]
+    return [line.replace("{builder}", builder) for line in _tidy(lines)]

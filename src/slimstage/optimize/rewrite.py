@@ -44,7 +44,9 @@ def minimal_extras(packages: list[str]) -> list[str]:
             "",
             "# The final stage has no package manager: stage every file these packages own.",
             f"RUN mkdir -p {STAGED} \\",
-            f" && dpkg -L {' '.join(sorted(packages))} | while read -r path; do \\",
+            " && dpkg -L \\",
+            *_wrapped(sorted(packages)),
+            "    | while read -r path; do \\",
             '      if [ -f "$path" ] || [ -L "$path" ]; then \\',
             '        dir=$(cd "$(dirname "$path")" && pwd -P) \\',
             f'        && mkdir -p "{STAGED}$dir" && cp -a "$path" "{STAGED}$dir/"; \\',
@@ -52,6 +54,17 @@ def minimal_extras(packages: list[str]) -> list[str]:
             "    done",
         ]
     return lines
+
+
+def _wrapped(words: list[str], width: int = 88) -> list[str]:
+    """WORDS on continuation lines of at most WIDTH characters."""
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + len(word) > width:
+            lines.append(f"      {line}\\")
+            line = ""
+        line += f"{word} "
+    return [*lines, f"      {line}\\"] if line else lines
 
 
 def dockerfile_text(recipe: Recipe, plan: FinalPlan, context: Path) -> str:

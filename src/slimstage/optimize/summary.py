@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
-from slimstage.optimize.classify import Findings
+from slimstage.optimize.classify import Findings, short_path
 from slimstage.optimize.optimizer import Optimized
 from slimstage.optimize.verify import Verification
 from slimstage.units import human_bytes
@@ -20,8 +20,9 @@ def gain(findings: Findings) -> tuple[str, str]:
         return "large", f"build-only packages stay in the builder: {', '.join(moved)}"
     return "small", (
         "nothing build-only is installed and nothing is compiled, so the final image holds "
-        "about what the original did; the rewrite still keeps pip's cache out, installs into a "
-        "virtualenv and runs as a non-root user"
+        "what the original did, plus the virtualenv's own pip (about 10 MB); the rewrite still "
+        "keeps pip's cache out of the image, separates the dependencies from the system's "
+        "Python and runs as a non-root user"
     )
 
 
@@ -125,13 +126,17 @@ def as_text(doc: dict[str, Any]) -> str:
         lines.append("runtime packages found in the built code:")
         for entry in doc["runtime_packages"]:
             first = entry["needed_by"][0]
-            lines.append(f"  {entry['package']}: {first['file']} needs {first['soname']}")
+            where = short_path(first["file"])
+            lines.append(f"  {entry['package']}: {where} needs {first['soname']}")
     if doc["already_in_base"]:
         lines.append(f"already in the final base: {', '.join(doc['already_in_base'])}")
     if doc["bundled"]:
         lines.append(f"bundled in wheels (nothing to install): {len(doc['bundled'])} libraries")
     for found in doc["unresolved"]:
-        lines.append(f"warning: {found['file']} needs {found['soname']}, which no package provides")
+        lines.append(
+            f"warning: {short_path(found['file'])} needs {found['soname']}, "
+            "which no package of the builder provides"
+        )
     lines.append(f"expected gain: {doc['gain']['expected']}: {doc['gain']['why']}")
     if doc["verify"]:
         lines += _verify_lines(doc["verify"])

@@ -159,7 +159,7 @@ def verify(
     }
     first = _check(engine, original, context, settings, {**build, "name": "original"})
     with tempfile.TemporaryDirectory(prefix="slimstage-optimize-") as tmp:
-        path = Path(tmp) / original.name
+        path = Path(tmp) / f"{original.name}.optimized"
         path.write_text(rewrite_text)
         second = _check(engine, path, context, settings, {**build, "name": "optimized"})
     return Verification(first, second)
