@@ -40,7 +40,9 @@ def test_apk_and_mixed_runs() -> None:
     )
     assert found.distro == "alpine"
     step = found.steps[0]
-    assert step.packages == ("build-base",) and step.pip and step.manager == "apk"
+    assert step.packages == ("build-base",)
+    assert step.pip
+    assert step.manager == "apk"
 
 
 def test_global_args_expand_in_the_base() -> None:
