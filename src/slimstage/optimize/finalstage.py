@@ -36,7 +36,7 @@ class FinalPlan:
     interpreter: str  # "Python 3.13.5 (/usr/bin/python3.13)", named by the --minimal comments
 
 
-def _install(plan: FinalPlan) -> list[str]:
+def _install(plan: FinalPlan, builder: str) -> list[str]:
     names = " ".join(sorted(p.name for p in plan.packages))
     notes = [f"# {p.name}: {p.why}" for p in sorted(plan.packages, key=lambda p: p.name)]
     if plan.minimal_base:
@@ -44,7 +44,7 @@ def _install(plan: FinalPlan) -> list[str]:
             "# No package manager here: the builder staged every file these packages own (not",
             "# just the libraries found: they load more with dlopen than they link).",
             *notes,
-            f"COPY --from={{builder}} {STAGED}/ /",
+            f"COPY --from={builder} {STAGED}/ /",
         ]
     intro = "# Run-time packages only (no compilers, no -dev packages); each says why it is here."
     if plan.manager == "apk":
@@ -58,8 +58,8 @@ def _install(plan: FinalPlan) -> list[str]:
     ]
 
 
-def _setup(plan: FinalPlan) -> list[str]:
-    lines = ["", *_install(plan)] if plan.packages else []
+def _setup(plan: FinalPlan, builder: str) -> list[str]:
+    lines = ["", *_install(plan, builder)] if plan.packages else []
     if plan.add_user in _USER_COMMANDS:
         lines += [
             "",
@@ -69,14 +69,14 @@ def _setup(plan: FinalPlan) -> list[str]:
     return lines
 
 
-def _venv(plan: FinalPlan) -> list[str]:
+def _venv(plan: FinalPlan, builder: str) -> list[str]:
     lines = ["", "# The virtualenv, whole: the dependencies as the builder built them."]
     if plan.minimal_base:
         lines += [
             f"# Same interpreter in both stages, checked by running each: {plan.interpreter}.",
             "# slimstage ignore=SS204",
         ]
-    return [*lines, f"COPY --from={{builder}} {VENV} {VENV}", f"ENV PATH={VENV}/bin:$PATH"]
+    return [*lines, f"COPY --from={builder} {VENV} {VENV}", f"ENV PATH={VENV}/bin:$PATH"]
 
 
 def exec_form(step: Step) -> str | None:
@@ -125,6 +125,7 @@ def final_stage(recipe: Recipe, plan: FinalPlan) -> list[str]:
     """The final stage's lines."""
     base = plan.minimal_base or recipe.base
     what = "the runtime-only base" if plan.minimal_base else "the original base"
+    builder = stage_name(recipe, "builder")
     lines = [
         f"# --- final: what runs: {what}, the runtime packages, the virtualenv, the app",
         f"FROM {base} AS {stage_name(recipe, 'final')}",
@@ -135,10 +136,10 @@ def final_stage(recipe: Recipe, plan: FinalPlan) -> list[str]:
         if step.kind == "run" and (step.packages or step.pip):
             size = len(lines)
             if not set_up:
-                lines += _setup(plan)
+                lines += _setup(plan, builder)
                 set_up = True
             if step.pip and not venv:
-                lines += _venv(plan)
+                lines += _venv(plan, builder)
                 venv = True
             if len(lines) > size:
                 lines.append("")
@@ -147,5 +148,4 @@ def final_stage(recipe: Recipe, plan: FinalPlan) -> list[str]:
         if step.ins.cmd in ("RUN", "COPY", "ADD", "USER") or (step.pip and venv):
             last_root_step = len(lines)
     lines[last_root_step:last_root_step] = _user_line(plan)
-    builder = stage_name(recipe, "builder")
-    return [line.replace("{builder}", builder) for line in _tidy(lines)]
+    return _tidy(lines)

@@ -93,12 +93,14 @@ def _surveys(
     def look(image: str, venv: str | None, python: str = "python3") -> ImageSurvey:
         return survey_image(engine, image, venv=venv, labels=labels, python=python)
 
+    has_venv = any(step.pip for step in recipe.steps)
+    python = f"{VENV}/bin/python" if has_venv else "python3"
     if not minimal:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            builder = pool.submit(look, tag, VENV, f"{VENV}/bin/python")
+            builder = pool.submit(look, tag, VENV, python)
             base = pool.submit(look, recipe.base_image, None)
             return builder.result(), base.result(), recipe.base_image
-    found = look(tag, VENV, f"{VENV}/bin/python")
+    found = look(tag, VENV, python)
     minor = ".".join(found.version.split(".")[:2])
     runtime = f"{RUNTIME_REPOSITORY}:{minor}-runtime"
     if engine.inspect_image(runtime) is None:
