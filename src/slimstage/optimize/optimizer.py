@@ -131,6 +131,11 @@ def _plan(
         packages = findings.staged
     else:
         packages = findings.final_packages()
+        if packages and base.manager is None:
+            raise CannotOptimize(
+                f"cannot identify the package manager of {final_base} (no dpkg or apk "
+                f"database), and the final stage needs {', '.join(sorted(packages))}"
+            )
     return FinalPlan(
         packages=tuple(PackageLine(name, why) for name, why in sorted(packages.items())),
         manager=builder.manager,
