@@ -29,9 +29,17 @@ depends_of() {
     sed 's/|.*//; s/(.*)//; s/:.*//; s/ //g' | grep -v '^$' || true
 }
 
-# What the runtime base has: the packages of the interpreter's own libraries (it is made the same
-# way, from the same release), and Essential tools, which a runtime image goes without.
-libs_of "$py" $(find "/usr/lib/$(basename "$py")/lib-dynload" -name '*.so') | packages_of > /tmp/have
+# What the runtime base has (it is made the same way, from the same release): the packages
+# whose every shared library the interpreter loads. A package it has only in part, such as libc6
+# (libc.so.6, not libresolv.so.2 or gconv), is staged whole. Essential tools are left out: a
+# runtime image goes without them.
+libs_of "$py" $(find "/usr/lib/$(basename "$py")/lib-dynload" -name '*.so') > /tmp/base-libs
+sed 's|.*/||' /tmp/base-libs > /tmp/base-names
+: > /tmp/have
+for pkg in $(packages_of < /tmp/base-libs); do
+  dpkg -L "$pkg" | grep -E '/lib[^/]*\.so(\.[0-9]+)*$' | sed 's|.*/||' | sort -u > /tmp/pkg-names
+  if [ -z "$(grep -vxF -f /tmp/base-names /tmp/pkg-names)" ]; then echo "$pkg" >> /tmp/have; fi
+done
 dpkg-query -W -f='${Package} ${Essential}\n' | awk '$2 == "yes" { print $1 }' >> /tmp/have
 
 # What the modules need, and everything those packages depend on, less what the base has.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from slimstage import buildonly
 from slimstage.optimize.recipe import Recipe
-from slimstage.optimize.survey import ImageSurvey
+from slimstage.optimize.survey import ImageSurvey, Need
 
 #: How run-time instructions are keyed in the texts classify() reads: "HEALTHCHECK at line 9".
 INSTRUCTION_KEY = re.compile(r"^[A-Z]+ at line \d+$")
@@ -67,11 +67,21 @@ def _needs_text(found: list[Found]) -> str:
 
 def base_has(base: ImageSurvey, package: str, builder: ImageSurvey) -> bool:
     """Whether the final stage's base already has PACKAGE: in its package database, or, for a
-    base without one (the runtime base), any of the package's libraries on its loader path."""
+    base without one (the runtime base), every shared library of the package on its loader
+    path. A package the base has only in part (libc6: the interpreter's libc.so.6 and libm, not
+    libresolv or gconv) does not count: what it lacks is what breaks later."""
     if base.manager is not None:
         return package in base.packages
     info = builder.packages.get(package)
-    return bool(info and set(info.libs) & base.library_files)
+    return bool(info and info.libs and set(info.libs) <= base.library_files)
+
+
+def _loads_in_base(base: ImageSurvey, builder: ImageSurvey, need: Need) -> bool:
+    """Whether the final stage's base satisfies NEED: its package is there, or (a base without a
+    package database) the loader finds the library itself."""
+    if base.manager is None and need.soname in base.library_files:
+        return True
+    return need.package is not None and base_has(base, need.package, builder)
 
 
 def runtime_needs(builder: ImageSurvey, base: ImageSurvey, findings: Findings) -> None:
@@ -83,7 +93,7 @@ def runtime_needs(builder: ImageSurvey, base: ImageSurvey, findings: Findings) -
             elif need.package is None:
                 if need.soname not in base.library_files:
                     findings.unresolved.append(found)
-            elif base_has(base, need.package, builder):
+            elif _loads_in_base(base, builder, need):
                 findings.in_base.setdefault(need.package, []).append(found)
             else:
                 findings.runtime.setdefault(need.package, []).append(found)
