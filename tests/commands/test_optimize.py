@@ -136,7 +136,10 @@ def test_the_demo_optimized_is_as_small_as_the_hand_written_variant_and_works(
     assert isinstance(verified, dict)
     assert verified["ok"] is True
     assert verified["optimized"]["size_bytes"] <= _size(demo_comparison[variant]) * SLACK
-    assert [p["package"] for p in doc["runtime_packages"]] == ["libpq5"]
+    found = {p["package"] for p in doc["runtime_packages"]}
+    # libpq5 for psycopg2; with --minimal also libc6, which the runtime base has only in part
+    # (MarkupSafe's speedups need libpthread.so.0).
+    assert found == ({"libpq5", "libc6"} if flags else {"libpq5"})
     assert {m["package"] for m in doc["moved_to_builder"]} == {"build-essential", "libpq-dev"}
     (tmp_path / ".dockerignore").write_text(".git\n")
     serious = [
