@@ -191,12 +191,35 @@ def _add_lint(sub: Subparsers) -> None:
     p.add_argument("--max-file-size", type=_size, help="largest Dockerfile read (default 10MB)")
 
 
+def _add_optimize(sub: Subparsers) -> None:
+    p = _command(
+        sub,
+        "optimize",
+        "optimize:run",
+        options.OptimizeOptions,
+        help="rewrite a single-stage Python Dockerfile as a verified multi-stage one",
+    )
+    p.add_argument("dockerfile", nargs="?", type=Path, help="default: ./Dockerfile")
+    p.add_argument("--context", type=Path, help="build context (default: the file's folder)")
+    p.add_argument("-o", "--output", help="where to write (default Dockerfile.optimized; - stdout)")
+    p.add_argument("--minimal", action="store_true", help="final stage on the runtime-only base")
+    p.add_argument("--verify", action="store_true", help="build both and smoke-test both")
+    p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
+    p.add_argument("--smoke-path", help="HTTP path that must answer (default /)")
+    p.add_argument("--port", help="container port to smoke-test (default: the image's EXPOSE)")
+    p.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
+    p.add_argument(
+        "--env", action="append", type=_key_value, metavar="K=V", help="for the smoke test"
+    )
+    p.add_argument("--format", choices=["text", "json"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="slimstage", description=__doc__.split("\n", 1)[0])
     parser.add_argument("--version", action="version", version=f"slimstage {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and command logs")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add in (_add_bases, _add_compare, _add_analyze, _add_diff, _add_lint):
+    for add in (_add_bases, _add_compare, _add_analyze, _add_diff, _add_lint, _add_optimize):
         add(sub)
     return parser
 
@@ -218,8 +241,9 @@ def parse(argv: Sequence[str]) -> tuple[Callable[[Any], int], Any]:
     given = dict(vars(build_parser().parse_args(argv)))
     module, _, function = given.pop("_run").partition(":")
     option_class = given.pop("_options")
-    if "build_arg" in given:
-        given["build_arg"] = dict(given["build_arg"])
+    for pairs in ("build_arg", "env"):
+        if pairs in given:
+            given[pairs] = dict(given[pairs])
     if given.pop("no_warm", False):
         given["edit"] = None
     if option_class is options.AnalyzeOptions:

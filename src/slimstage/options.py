@@ -90,3 +90,18 @@ class LintOptions:
     build_arg: Mapping[str, str] = field(default_factory=dict)
     shellcheck: bool = True  # --no-shellcheck: False
     max_file_size: int | None = None  # None: lint's own limit (slimstage.lint.limits)
+
+
+@dataclass(frozen=True)
+class OptimizeOptions:
+    dockerfile: Path = Path("Dockerfile")
+    context: Path | None = None  # None: the Dockerfile's folder
+    output: str | None = None  # None: Dockerfile.optimized beside the input; "-": stdout
+    minimal: bool = False
+    verify: bool = False
+    build_arg: Mapping[str, str] = field(default_factory=dict)
+    smoke_path: str = "/"
+    port: str | None = None
+    smoke_timeout: float = 60.0
+    env: Mapping[str, str] = field(default_factory=dict)
+    format: str = "text"
