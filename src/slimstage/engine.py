@@ -1,10 +1,8 @@
 """The only code that talks to the container engine (Docker with BuildKit).
 
-slimstage drives the docker CLI rather than the engine's socket so that DOCKER_HOST, docker
-contexts and the user's CLI configuration all apply as they do for `docker` itself. What it
-starts it owns: `saved()` and `container()` are context managers that always wait for or remove
-what they started. Code above this module depends on the `ContainerEngine` protocol, so it can
-be tested with a fake engine as well as the real one.
+It drives the docker CLI, not the socket, so DOCKER_HOST, contexts and the CLI's configuration
+apply as for `docker`. What it starts it owns: `saved()` and `container()` are context managers
+that wait for or remove what they started. Code above depends on the ContainerEngine protocol.
 """
 
 from __future__ import annotations
