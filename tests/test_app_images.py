@@ -1,0 +1,285 @@
+"""The demo app in its images, on the real engine: clean starts, stops, size limits, outages.
+
+Containers are reached only on 127.0.0.1: published ports, or the host network when the app
+must reach the test's own PostgreSQL server on the loopback.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg2
+import pytest
+
+from slimstage import proc
+from slimstage.engine import Engine
+from tests.apphttp import (
+    Answer,
+    chunked_body,
+    declared_body,
+    post_message,
+    request,
+    wait_until,
+)
+from tests.conftest import PostgresServer, Sweeper, free_port
+
+pytestmark = pytest.mark.engine
+
+MAX_BODY = 64 * 1024
+#: Every image that builds here, and how many processes serve requests in it.
+WORKERS = {"Dockerfile": 1, "multistage-venv": 2, "multistage-runtime": 2}
+VARIANTS = list(WORKERS)
+ERROR_LINE = re.compile(r"error|traceback|exception", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Running:
+    container: str
+    port: int
+
+
+def _loopback_command(engine: Engine, image: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The image's own CMD, listening on 127.0.0.1:PORT instead of 0.0.0.0:5000."""
+    config = (engine.inspect_image(image) or {}).get("Config") or {}
+    command = [str(word) for word in config.get("Cmd") or []]
+    if "--bind" in command:  # gunicorn
+        command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+        return command, {}
+    return command, {"LISTEN_ADDRESS": "127.0.0.1", "PORT": str(port)}  # python app.py
+
+
+@contextmanager
+def run_app(
+    engine: Engine, sweeper: Sweeper, image: str, *, database_url: str | None = None
+) -> Iterator[Running]:
+    """Run IMAGE and wait until /healthz answers; remove the container afterwards.
+
+    Without DATABASE_URL: its own command on SQLite, port 5000 published on 127.0.0.1. With it:
+    on the host network, so that it reaches the test's PostgreSQL on 127.0.0.1, listening on
+    127.0.0.1 only.
+    """
+    if database_url is None:
+        container = engine.run_detached(image, labels=sweeper.labels, publish=["127.0.0.1::5000"])
+    else:
+        port = free_port()
+        command, env = _loopback_command(engine, image, port)
+        env["DATABASE_URL"] = database_url
+        container = engine.run_detached(
+            image, labels=sweeper.labels, network="host", env=env, command=command
+        )
+    try:
+        if database_url is None:
+            port = engine.host_port(container, "5000/tcp")
+        try:
+            wait_until(port, "/healthz", 200)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{_log(engine, container)}") from None
+        yield Running(container, port)
+    finally:
+        engine.remove_containers([container])
+
+
+def _log(engine: Engine, container: str) -> str:
+    return engine.logs(container, tail=2000)
+
+
+def _wait_for_log(engine: Engine, container: str, text: str, *, timeout: float = 10) -> str:
+    """The container's log once it has a line with TEXT (or after TIMEOUT, as it is then)."""
+    deadline = time.monotonic() + timeout
+    log = _log(engine, container)
+    while text not in log and time.monotonic() < deadline:
+        time.sleep(0.1)
+        log = _log(engine, container)
+    return log
+
+
+def _error_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if ERROR_LINE.search(line)]
+
+
+# --- start, stop, and what the real servers refuse ---------------------------------------------
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_fresh_container_starts_without_errors_and_refuses_hostile_requests(
+    variant: str, demo_images: dict[str, str], engine: Engine, sweeper: Sweeper
+) -> None:
+    with run_app(engine, sweeper, demo_images[variant]) as app:
+        assert request(app.port, "GET", "/").status == 200
+        if WORKERS[variant] > 1:  # gunicorn makes its control socket in the user's home
+            start_log = _wait_for_log(engine, app.container, "Control socket")
+            assert "Control socket listening at" in start_log
+        start_log = _log(engine, app.container)
+        assert not _error_lines(start_log), start_log
+
+        # 64 MB announced and none sent: answered at once, so the body was never waited for.
+        assert declared_body(app.port, "/api/messages", 64 * 1024 * 1024).status == 413
+        assert (
+            chunked_body(app.port, "/api/messages", b"[" * (MAX_BODY + 8192), finish=False).status
+            == 413
+        )
+        small = json.dumps({"text": "chunked"}).encode()
+        assert chunked_body(app.port, "/api/messages", small).status == 201
+        for raw in (b'{"text": "\\ud800"}', b'{"text": "a\\u0000b"}', b"[" * 30_000):
+            assert request(app.port, "POST", "/api/messages", raw).status == 400, raw[:20]
+        for limit in (
+            "%C2%B2",
+            "%D9%A3",
+            "%EF%BC%95",
+        ):  # superscript 2, Arabic-Indic 3, full-width 5
+            assert request(app.port, "GET", f"/api/messages?limit={limit}").status == 400
+        log = _log(engine, app.container)
+    assert not _error_lines(log), log
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_docker_stop_under_load_ends_the_app_cleanly(
+    variant: str, demo_images: dict[str, str], engine: Engine, sweeper: Sweeper
+) -> None:
+    with run_app(engine, sweeper, demo_images[variant]) as app:
+        load = WriteLoad(app.port, writers=2, limit=1000)
+        with load.running():
+            time.sleep(0.5)
+            # -t 2: a process that has not exited 2 s after SIGTERM is killed (exit 137).
+            proc.run([engine.cli, "stop", "-t", "2", app.container])
+        state = engine.container_state(app.container)
+    assert load.statuses[201] > 0
+    assert state["OOMKilled"] is False
+    assert state["ExitCode"] == 0, state
+
+
+# --- PostgreSQL away ---------------------------------------------------------------------------
+
+
+class WriteLoad:
+    """Writer threads posting numbered messages until stopped or LIMIT posts are made."""
+
+    def __init__(self, port: int, *, writers: int, limit: int) -> None:
+        self.port = port
+        self.writers = writers
+        self.limit = limit
+        self.acknowledged: list[tuple[int, str]] = []  # (id, text) of every 201
+        self.statuses: Counter[int] = Counter()  # 0: no HTTP answer at all
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._sent = 0
+
+    def _write(self, writer: int) -> None:
+        for n in range(self.limit):
+            with self._lock:
+                if self._stop.is_set() or self._sent >= self.limit:
+                    return
+                self._sent += 1
+            text = f"writer {writer} message {n}"
+            try:
+                answer: Answer | None = post_message(self.port, text, timeout=15)
+            except (OSError, http.client.HTTPException):
+                answer = None
+            with self._lock:
+                self.statuses[answer.status if answer else 0] += 1
+                if answer and answer.status == 201:
+                    self.acknowledged.append((answer.json()["id"], text))
+
+    @contextmanager
+    def running(self) -> Iterator[WriteLoad]:
+        threads = [threading.Thread(target=self._write, args=(w,)) for w in range(self.writers)]
+        for thread in threads:
+            thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            for thread in threads:
+                thread.join(timeout=60)
+
+    @property
+    def failed(self) -> int:
+        return sum(count for status, count in self.statuses.items() if status != 201)
+
+
+def _stored(url: str) -> list[tuple[int, str]]:
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT id, text FROM messages")
+        rows = [(int(r[0]), str(r[1])) for r in cur.fetchall()]
+    conn.close()
+    return rows
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_postgres_restart_under_write_load_loses_no_acknowledged_write(
+    variant: str,
+    demo_images: dict[str, str],
+    engine: Engine,
+    sweeper: Sweeper,
+    own_postgres: PostgresServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    image = demo_images[variant]
+    with run_app(engine, sweeper, image, database_url=own_postgres.url) as app:
+        wait_until(app.port, "/readyz", 200)
+        load = WriteLoad(app.port, writers=4, limit=3000)
+        with load.running():
+            time.sleep(1.0)
+            own_postgres.restart()
+            time.sleep(1.5)
+        # It answers again by itself, without a container restart.
+        wait_until(app.port, "/readyz", 200)
+        assert post_message(app.port, "after the restart").status == 201
+        log = _log(engine, app.container)
+    stored = _stored(own_postgres.url)
+    texts = Counter(text for _, text in stored)
+    assert not [t for t, n in texts.items() if n > 1], "a message was stored twice"
+    assert set(load.acknowledged) <= set(stored), "an acknowledged message is missing"
+    assert len(load.acknowledged) > 100
+    assert "Traceback" not in log
+    with capsys.disabled():
+        print(
+            f"\n{variant}: a PostgreSQL restart under {load.writers} writers cost "
+            f"{load.failed} of {sum(load.statuses.values())} requests ({dict(load.statuses)})"
+        )
+    # Only a request whose statement was already sent when the server went can fail: at most
+    # one per writer, with a margin for a slow restart.
+    assert load.failed <= 2 * load.writers, dict(load.statuses)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_postgres_stopped_data_endpoints_answer_503_and_health_stays_up(
+    variant: str,
+    demo_images: dict[str, str],
+    engine: Engine,
+    sweeper: Sweeper,
+    own_postgres: PostgresServer,
+) -> None:
+    with run_app(engine, sweeper, demo_images[variant], database_url=own_postgres.url) as app:
+        assert post_message(app.port, "before").status == 201
+        own_postgres.stop()
+        for _ in range(5):
+            assert request(app.port, "GET", "/healthz").status == 200
+            assert request(app.port, "GET", "/readyz").status == 503
+            for answer in (
+                request(app.port, "GET", "/"),
+                request(app.port, "GET", "/api/messages"),
+                post_message(app.port, "while stopped"),
+            ):
+                assert answer.status == 503
+                assert answer.headers["retry-after"].isdigit()
+                assert "unavailable" in answer.json()["error"]
+        own_postgres.start()
+        wait_until(app.port, "/readyz", 200)
+        assert post_message(app.port, "after").status == 201
+        log = _log(engine, app.container)
+    assert "Traceback" not in log
+    # One line per outage and serving process (gunicorn's workers each notice it), not one
+    # per refused request (20 here).
+    went = [line for line in log.splitlines() if "database unavailable" in line]
+    back = [line for line in log.splitlines() if "database available again" in line]
+    assert 1 <= len(went) <= WORKERS[variant], log
+    assert 1 <= len(back) <= WORKERS[variant], log
