@@ -295,10 +295,10 @@ def create_app(database_url: str | None = None, sqlite_path: str | None = None) 
     outage = Outage(app.logger)
     schema_ready = False
 
-    def db(call: Callable[[], T]) -> T:
+    def db(call: Callable[[], T], *, needs_schema: bool = True) -> T:
         nonlocal schema_ready
         try:
-            if not schema_ready:
+            if needs_schema and not schema_ready:
                 store.init_schema()
                 schema_ready = True
             result = call()
@@ -344,7 +344,7 @@ def create_app(database_url: str | None = None, sqlite_path: str | None = None) 
     @app.get("/readyz")
     def readyz() -> tuple[Response, int]:
         try:
-            db(store.ping)
+            db(store.ping, needs_schema=False)
         except DatabaseUnavailable:
             return jsonify({"status": "unavailable", "error": "database unavailable"}), 503
         return jsonify({"status": "ready", "database": store.backend}), 200

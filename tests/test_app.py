@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -18,8 +21,15 @@ from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.apphttp import chunked_body, declared_body, dev_server, post_message, request
-from tests.conftest import DEMO, Postgres, PostgresServer
+from tests.apphttp import (
+    chunked_body,
+    declared_body,
+    dev_server,
+    post_message,
+    request,
+    wait_until,
+)
+from tests.conftest import DEMO, Postgres, PostgresServer, free_port
 
 sys.path.insert(0, str(DEMO))
 import app as demo_app
@@ -380,3 +390,52 @@ def test_readiness_fails_when_database_is_unreachable(tmp_path: Path) -> None:
     response = application.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
+
+
+def test_first_requests_of_many_workers_at_once_create_the_schema_without_error(
+    postgres: Postgres,
+) -> None:
+    # Concurrent CREATE TABLE IF NOT EXISTS collide in PostgreSQL's catalog unless serialised.
+    _fresh_postgres(postgres.url)
+    workers = [demo_app.create_app(database_url=postgres.url).test_client() for _ in range(8)]
+    start = threading.Barrier(len(workers))
+    statuses: list[int] = []
+
+    def first_request(client: FlaskClient) -> None:
+        start.wait()
+        statuses.append(client.post("/api/messages", json={"text": "first"}).status_code)
+
+    threads = [threading.Thread(target=first_request, args=(c,)) for c in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201] * len(workers)
+
+
+# --- python app.py -----------------------------------------------------------------------------
+
+
+def test_python_app_py_stops_with_exit_0_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "LISTEN_ADDRESS": "127.0.0.1",
+        "PORT": str(port),
+        "SQLITE_PATH": str(tmp_path / "g.db"),
+    }
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=DEMO, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until(port, "/readyz", 200)
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=10)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    # Without a handler SIGTERM kills the process (-15 here; ignored altogether as PID 1).
+    assert server.returncode == 0, stderr
+    assert "Traceback" not in stderr
