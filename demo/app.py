@@ -41,8 +41,11 @@ MAX_BODY = 64 * 1024
 LIMIT_PATTERN = re.compile(r"[0-9]{1,3}")
 #: What 503 answers ask clients to wait: about one PostgreSQL restart.
 RETRY_AFTER_SECONDS = 2
-#: A failed connect is retried once after this pause; a restart usually fits in it.
+#: A failed connect is retried once after this pause; a restart usually fits in it...
 CONNECT_RETRY_SECONDS = 1.0
+#: ...but only this soon after the last good connect: a longer outage is no restart, and a
+#: request that pauses first holds a worker that /healthz may need.
+RETRY_WINDOW_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 3  # libpq's minimum is 2
 #: On SIGTERM the development server waits this long for requests in progress.
 STOP_GRACE_SECONDS = 1.0
@@ -131,20 +134,24 @@ class PostgresStore:
 
         self._psycopg2 = psycopg2
         self.dsn = dsn
+        self._last_connected = time.monotonic()
 
     def _connect(self, *, retry: bool) -> Any:
-        """Connect, once more after a pause if the first try fails: nothing was sent yet, so
-        even a write is safe to retry."""
+        """Connect, and after a failure once more after a pause while the outage is young:
+        nothing was sent yet, so even a write is safe to retry."""
         try:
-            return self._psycopg2.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+            conn = self._psycopg2.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT_SECONDS)
         except self._psycopg2.OperationalError as exc:
-            if not retry:
+            young = time.monotonic() - self._last_connected < RETRY_WINDOW_SECONDS
+            if not (retry and young):
                 raise DatabaseUnavailable(_first_line(exc)) from None
-        time.sleep(CONNECT_RETRY_SECONDS)
-        try:
-            return self._psycopg2.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT_SECONDS)
-        except self._psycopg2.OperationalError as exc:
-            raise DatabaseUnavailable(_first_line(exc)) from None
+            time.sleep(CONNECT_RETRY_SECONDS)
+            try:
+                conn = self._psycopg2.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+            except self._psycopg2.OperationalError as again:
+                raise DatabaseUnavailable(_first_line(again)) from None
+        self._last_connected = time.monotonic()
+        return conn
 
     @contextmanager
     def _cursor(self, *, retry: bool = True) -> Iterator[Any]:

@@ -6,11 +6,13 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -382,6 +384,60 @@ def test_a_failed_connect_is_retried_once_so_a_write_survives_a_restart(
     assert waited >= demo_app.CONNECT_RETRY_SECONDS
     assert [m["text"] for m in listed] == ["kept"]
     assert not _outage_lines(caplog, "database unavailable")
+
+
+@contextmanager
+def refusing_database() -> Iterator[tuple[str, list[int]]]:
+    """A port on 127.0.0.1 that accepts connections and closes them at once, counting them: a
+    database URL whose every connect fails, and how many connects were tried."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    accepted = [0]
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted[0] += 1
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    try:
+        # No SSL or GSS negotiation: libpq would try again without them, a second connect.
+        yield f"postgresql://u@127.0.0.1:{port}/db?sslmode=disable&gssencmode=disable", accepted
+    finally:
+        done.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_a_failed_connect_is_tried_once_more_but_not_for_the_probe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(demo_app, "CONNECT_RETRY_SECONDS", 0.01)
+    with refusing_database() as (url, accepted):
+        client = demo_app.create_app(database_url=url).test_client()
+        assert client.get("/readyz").status_code == 503
+        assert accepted == [1]
+        assert client.post("/api/messages", json={"text": "hi"}).status_code == 503
+        assert accepted == [3]
+
+
+def test_a_long_outage_is_no_restart_and_requests_fail_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(demo_app, "CONNECT_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr(demo_app, "RETRY_WINDOW_SECONDS", 0.0)  # every outage is long
+    with refusing_database() as (url, accepted):
+        client = demo_app.create_app(database_url=url).test_client()
+        for _ in range(3):
+            assert client.post("/api/messages", json={"text": "hi"}).status_code == 503
+        assert accepted == [3]
 
 
 def test_readiness_fails_when_database_is_unreachable(tmp_path: Path) -> None:
