@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -472,7 +473,9 @@ def test_first_requests_of_many_workers_at_once_create_the_schema_without_error(
 # --- python app.py -----------------------------------------------------------------------------
 
 
-def test_python_app_py_stops_with_exit_0_on_sigterm(tmp_path: Path) -> None:
+@contextmanager
+def app_py(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`python app.py` on SQLite, listening on 127.0.0.1: the process and its port."""
     port = free_port()
     env = {
         **os.environ,
@@ -486,12 +489,38 @@ def test_python_app_py_stops_with_exit_0_on_sigterm(tmp_path: Path) -> None:
     )
     try:
         wait_until(port, "/readyz", 200)
-        server.send_signal(signal.SIGTERM)
-        _, stderr = server.communicate(timeout=10)
+        yield server, port
     finally:
         if server.poll() is None:
             server.kill()
-            server.communicate()
+        server.communicate()
+
+
+def test_python_app_py_stops_with_exit_0_on_sigterm(tmp_path: Path) -> None:
+    with app_py(tmp_path) as (server, _port):
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=10)
     # Without a handler SIGTERM kills the process (-15 here; ignored altogether as PID 1).
     assert server.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_python_app_py_lets_a_request_in_progress_finish_after_sigterm(tmp_path: Path) -> None:
+    body = json.dumps({"text": "in flight"}).encode()
+    with app_py(tmp_path) as (server, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body[:5]
+            )
+            time.sleep(0.2)  # the server is now reading the body, in a request thread
+            server.send_signal(signal.SIGTERM)
+            time.sleep(0.2)  # well within its grace period for requests in progress
+            sock.sendall(body[5:])
+            response = http.client.HTTPResponse(sock, method="POST")
+            response.begin()
+            assert response.status == 201
+        server.communicate(timeout=10)
+    assert server.returncode == 0
