@@ -5,7 +5,6 @@ PostgreSQL server."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from slimstage.compare.run import VariantResult
 from slimstage.engine import Engine, RunSpec
 from slimstage.lint.runner import lint_file
-from tests.conftest import DEMO, Postgres, Sweeper, run_cli
+from tests.conftest import DEMO, Postgres, Sweeper, free_port, run_cli
 
 SLACK = 1.05
 
@@ -58,13 +57,6 @@ def test_env_flags_must_be_key_value(tmp_path: Path) -> None:
     assert "KEY=VALUE" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _request(url: str, body: dict[str, str] | None = None) -> dict[str, object]:
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"}
@@ -78,7 +70,7 @@ def _stores_a_message_in_postgres(
 ) -> None:
     """The app in IMAGE writes and reads a message through libpq (host network: the server
     listens on 127.0.0.1)."""
-    port = _free_port()
+    port = free_port()
     spec = RunSpec(
         image,
         labels=labels,
