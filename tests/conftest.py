@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
@@ -103,7 +104,7 @@ def demo_images(demo_comparison: dict[str, VariantResult]) -> dict[str, str]:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -116,9 +117,42 @@ class Postgres:
     port: int
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """A throw-away PostgreSQL server on 127.0.0.1, started from the installed server binaries."""
+@dataclass(frozen=True)
+class PostgresServer:
+    """A throw-away PostgreSQL server on 127.0.0.1, which its owner may stop and restart."""
+
+    bindir: Path
+    workdir: Path
+    port: int
+    prefix: tuple[str, ...]  # runuser, when running as root: the server refuses root
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _ctl(self, *args: str, check: bool = True) -> None:
+        data = str(self.workdir / "data")
+        cmd = [*self.prefix, str(self.bindir / "pg_ctl"), "-D", data, "-w", *args]
+        subprocess.run(cmd, check=check, capture_output=True)
+
+    def _options(self) -> list[str]:
+        # -l: the server's output goes to a file, not to the pipes pg_ctl's caller waits on.
+        options = f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1"
+        return ["-o", options, "-l", str(self.workdir / "log")]
+
+    def start(self) -> None:
+        self._ctl(*self._options(), "start")
+
+    def stop(self, *, check: bool = True) -> None:
+        self._ctl("-m", "fast", "stop", check=check)
+
+    def restart(self) -> None:
+        self._ctl(*self._options(), "-m", "fast", "restart")
+
+
+@contextmanager
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start a PostgreSQL server from the installed server binaries; remove it afterwards."""
     candidates = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
     initdb = candidates[-1] if candidates else shutil.which("initdb")
     if not initdb:
@@ -126,47 +160,39 @@ def postgres() -> Iterator[Postgres]:
             "PostgreSQL server binaries not found (apt-get install postgresql; scripts/test does)",
             pytrace=False,
         )
-    bindir = Path(initdb).parent
     workdir = Path(tempfile.mkdtemp(prefix="slimstage-pg-", dir="/tmp"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # the server refuses to run as root
+    prefix: tuple[str, ...] = ()
+    if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         os.chown(workdir, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data = workdir / "data"
-    port = _free_port()
-    subprocess.run(
-        [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-w",
-            "start",
-            "-l",
-            str(workdir / "log"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+        prefix = ("runuser", "-u", "postgres", "--")
+    server = PostgresServer(Path(initdb).parent, workdir, free_port(), prefix)
     try:
-        yield Postgres(f"postgresql://postgres@127.0.0.1:{port}/postgres", port)
-    finally:
         subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-            check=False,
+            [*prefix, initdb, "-D", str(workdir / "data"), "-U", "postgres", "--auth=trust"],
+            check=True,
             capture_output=True,
         )
+        server.start()
+        yield server
+    finally:
+        server.stop(check=False)
         time.sleep(0.1)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server on 127.0.0.1 shared by the session: never stop or restart it."""
+    with postgres_server() as server:
+        yield Postgres(server.url, server.port)
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test's own, to stop and restart without disturbing others."""
+    with postgres_server() as server:
+        yield server
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

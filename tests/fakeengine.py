@@ -4,7 +4,7 @@ Builds are recorded; images are small archives written by tests.imagebuild (a ba
 the image's own layer, the base's layer IDs known to inspect). Containers model what the smoke
 test relies on: a probe container holds a "network namespace"; an app container that joins it
 (`--network container:ID`) starts a real HTTP server on 127.0.0.1 and maps its container port
-there; the probe container's output is the real probe (slimstage.compare.probe) run against
+there; the probe container's output is the real probe (slimstage.compare.httpprobe) run against
 that namespace. An app that "never opens its port" maps nothing, so the probe is refused.
 """
 
@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
-from slimstage.compare import probe
+from slimstage.compare import httpprobe
 from slimstage.engineapi import BuildResult, RunSpec
 from slimstage.errors import CommandFailed
 from slimstage.proc import Result
@@ -126,7 +126,9 @@ class FakeContainer:
         if self.namespace is None or self.removed:
             return
         payload = json.loads(self.spec.command[2])
-        probe.run(payload, lambda event: on_line(probe.line(event)), address=self.namespace.address)
+        httpprobe.run(
+            payload, lambda event: on_line(httpprobe.line(event)), address=self.namespace.address
+        )
 
 
 @dataclass

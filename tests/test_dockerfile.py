@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slimstage.dockerfile import ParseError, expand, parse
+from slimstage.dockerfile import ParseError, parse
 from slimstage.errors import UsageError
 from slimstage.lint.runner import lint_text
 
@@ -84,26 +84,6 @@ def test_an_arg_naming_an_earlier_stage_makes_it_the_parent() -> None:
     assert df.reachable() == {0, 1}
 
 
-@pytest.mark.parametrize(
-    ("word", "values", "expanded", "unset"),
-    [
-        ("$A", {"A": "x"}, "x", set()),
-        ("${A}y", {"A": "x"}, "xy", set()),
-        ("${A:-d}", {"A": ""}, "d", set()),
-        ("${A-d}", {"A": ""}, "", set()),
-        ("${A-d}", {}, "d", set()),
-        ("${A:+alt}", {"A": "x"}, "alt", set()),
-        ("${A:+alt}", {"A": ""}, "", set()),
-        ("${A+alt}", {"A": ""}, "alt", set()),
-        ("$A", {}, "", {"A"}),
-        ("\\$A", {"A": "x"}, "$A", set()),
-        ("no-vars", {}, "no-vars", set()),
-    ],
-)
-def test_expand(word: str, values: dict[str, str], expanded: str, unset: set[str]) -> None:
-    assert expand(word, values) == (expanded, unset)
-
-
 def test_unknown_target_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="no stage named 'nope'"):
         parse(MULTI).final("nope")
@@ -159,6 +139,12 @@ LINES = st.sampled_from(
         "RUN --mount=type=cache,from=b,target=/c ls",
         "FROM ${UNSET}",
         "ENV ${X}=1",
+        "ONBUILD RUN pip install x \\",
+        "ONBUILD RUN <<EOF",
+        "onbuild ENV PIP_NO_CACHE_DIR=1",
+        "ONBUILD",
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        "RUN curl x | sh",
     ]
 )
 
@@ -176,3 +162,27 @@ def test_fuzzed_files_lint_or_fail_cleanly(lines: list[str], noise: str) -> None
         message = ""
         assert all(f.line >= 1 for f in findings)
     assert message == "" or message.startswith("Dockerfile:")
+
+
+def test_stage_lookup_and_long_from_chains() -> None:
+    # Names are looked up case-insensitively, the first of two same-named stages wins, and a
+    # chain of stages each built on the one before rests on the first stage's image.
+    chain = "FROM python:3.13-slim AS s0\n" + "".join(
+        f"FROM s{i - 1} AS s{i}\n" for i in range(1, 2000)
+    )
+    df = parse(chain + "FROM debian:12 AS S5\n")
+    assert df.stage_named("S1999") is df.stages[1999]
+    assert df.stage_named("s5") is df.stages[5]
+    assert df.stage_named("2000") is df.stages[2000]
+    assert df.stage_named("nope") is None
+    assert df.external_base(df.stages[1999]) == "python:3.13-slim"
+    assert df.external_base(df.stages[2000]) == "debian:12"
+    assert df.reachable() == {2000}
+
+
+def test_comment_lines_are_numbered_as_buildkit_numbers_lines() -> None:
+    # Only "\n" ends a line for BuildKit; form feeds and NEL inside a line do not.
+    text = "FROM debian:trixie-slim\nRUN echo a\x0cb\x85c\n# slimstage ignore=SS105\nRUN rm -f x\n"
+    df = parse(text)
+    assert df.comments == {3: "# slimstage ignore=SS105"}
+    assert df.stages[0].instructions[1].line == 4

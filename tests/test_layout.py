@@ -11,7 +11,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "slimstage"
 TESTS = Path(__file__).resolve().parent
-FEATURES = {"analyze", "bases", "commands", "compare", "image", "lint"}
+FEATURES = {"analyze", "bases", "commands", "compare", "image", "lint", "optimize"}
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 60
 

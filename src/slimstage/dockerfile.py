@@ -10,13 +10,15 @@ images a build needs from outside, and the comment lines (BuildKit drops them) t
 
 from __future__ import annotations
 
-import platform
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import dockerfile as buildkit
 
+from slimstage.buildargs import PLATFORM_ARGS, expand
 from slimstage.errors import UsageError
 
 KNOWN = frozenset(
@@ -26,9 +28,6 @@ KNOWN = frozenset(
         "WORKDIR",
     }
 )
-
-
-_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
 
 class ParseError(UsageError):
@@ -76,6 +75,10 @@ class Stage:
         return self.name or str(self.index)
 
 
+def _key(what: object, build_args: Mapping[str, str] | None) -> tuple[object, ...]:
+    return (what, *sorted((build_args or {}).items()))
+
+
 @dataclass
 class Dockerfile:
     path: str
@@ -84,15 +87,23 @@ class Dockerfile:
     stages: list[Stage]
     global_args: list[Instruction]
     comments: dict[int, str]
+    # Answers kept per stage and build arguments: every FROM of a long chain asks them again.
+    _memo: dict[tuple[object, ...], Any] = field(default_factory=dict, init=False, repr=False)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Stage]:
+        # Looked up for every FROM and --from: a scan of the stages each time is quadratic.
+        index: dict[str, Stage] = {}
+        for stage in self.stages:
+            if stage.name:
+                index.setdefault(stage.name.lower(), stage)
+        return index
 
     def stage_named(self, ref: str) -> Stage | None:
         if ref.isdigit():
             index = int(ref)
             return self.stages[index] if index < len(self.stages) else None
-        for stage in self.stages:
-            if stage.name and stage.name.lower() == ref.lower():
-                return stage
-        return None
+        return self._by_name.get(ref.lower())
 
     def final(self, target: str | None = None) -> Stage:
         if target:
@@ -102,28 +113,54 @@ class Dockerfile:
             return stage
         return self.stages[-1]
 
+    def _values(self, build_args: Mapping[str, str] | None) -> dict[str, str]:
+        key = _key("values", build_args)
+        if key not in self._memo:
+            given = build_args or {}
+            values: dict[str, str] = dict(PLATFORM_ARGS)
+            for ins in self.global_args:
+                for word in ins.value:
+                    name, sep, default = word.partition("=")
+                    if name in given:
+                        values[name] = given[name]
+                    elif sep:
+                        values[name] = expand(default, values)[0]
+            self._memo[key] = values
+        return self._memo[key]  # type: ignore[no-any-return]
+
     def arg_values(self, build_args: Mapping[str, str] | None = None) -> dict[str, str]:
         """The global ARGs (those before the first FROM) as FROM lines see them: defaults,
         overridden by build arguments for declared names; an ARG with neither stays unset."""
-        given = build_args or {}
-        values: dict[str, str] = dict(PLATFORM_ARGS)
-        for ins in self.global_args:
-            for word in ins.value:
-                name, sep, default = word.partition("=")
-                if name in given:
-                    values[name] = given[name]
-                elif sep:
-                    values[name] = expand(default, values)[0]
-        return values
+        return dict(self._values(build_args))
 
     def base_name(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
         """The stage's FROM image with the global ARGs expanded."""
-        return expand(stage.base, self.arg_values(build_args))[0]
+        key = _key(stage.index, build_args)
+        if key not in self._memo:
+            self._memo[key] = expand(stage.base, self._values(build_args))[0]
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def parent(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> Stage | None:
         """The earlier stage this stage is built FROM, if it is built on one."""
         parent = self.stage_named(self.base_name(stage, build_args))
         return parent if parent is not None and parent.index < stage.index else None
+
+    def _root(self, stage: Stage, build_args: Mapping[str, str] | None) -> Stage:
+        """The first stage of STAGE's lineage; each stage is walked once, however many ask."""
+        roots: dict[int, Stage] = self._memo.setdefault(_key("roots", build_args), {})
+        path: list[Stage] = []
+        current = stage
+        while current.index not in roots:
+            parent = self.parent(current, build_args)
+            if parent is None:
+                roots[current.index] = current
+                break
+            path.append(current)
+            current = parent
+        root = roots[current.index]
+        for walked in path:
+            roots[walked.index] = root
+        return root
 
     def lineage(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> list[Stage]:
         """The stage and every stage it inherits from through FROM, the stage itself first."""
@@ -164,7 +201,7 @@ class Dockerfile:
     def external_base(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
         """The image a stage finally rests on, following FROM <stage> chains, ARGs expanded
         ("scratch" when it starts from nothing)."""
-        return self.base_name(self.lineage(stage, build_args)[-1], build_args)
+        return self.base_name(self._root(stage, build_args), build_args)
 
     def external_images(
         self, target: str | None = None, build_args: Mapping[str, str] | None = None
@@ -181,52 +218,11 @@ class Dockerfile:
         return images
 
 
-#: BuildKit predefines these in the global scope, so FROM lines may use them.
-PLATFORM_ARGS = {
-    "BUILDPLATFORM": f"linux/{_ARCH}",
-    "BUILDOS": "linux",
-    "BUILDARCH": _ARCH,
-    "TARGETPLATFORM": f"linux/{_ARCH}",
-    "TARGETOS": "linux",
-    "TARGETARCH": _ARCH,
-}
-
-_REFERENCE = re.compile(
-    r"\\(?P<escaped>\$)|\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)"
-    r"(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
-)
-
-
-def expand(word: str, values: Mapping[str, str]) -> tuple[str, set[str]]:
-    """Expand $NAME, ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:+alt}, ${NAME+alt} the
-    way BuildKit expands FROM lines; also return the names that were used but unset."""
-    unset: set[str] = set()
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group("escaped"):
-            return "$"
-        name = match.group("braced") or match.group("bare")
-        value = values.get(name)
-        op, alt = match.group("op"), match.group("word") or ""
-        if op in (":-", "-"):
-            missing = value is None or (op == ":-" and value == "")
-            return alt if missing else str(value)
-        if op in (":+", "+"):
-            present = value is not None and (op == "+" or value != "")
-            return alt if present else ""
-        if value is None:
-            unset.add(name)
-            return ""
-        return value
-
-    return _REFERENCE.sub(replace, word), unset
-
-
 _AS = re.compile(r"^as$", re.IGNORECASE)
 
 
 def _heredoc_line(text: str) -> int:
-    lines = [i for i, line in enumerate(text.splitlines(), 1) if "<<" in line]
+    lines = [i for i, line in enumerate(text.split("\n"), 1) if "<<" in line]
     return lines[-1] if lines else 1
 
 
@@ -257,7 +253,7 @@ def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
         raise ParseError(f"{path}:1: cannot parse: {exc}") from None
     comments = {
         number: line.strip()
-        for number, line in enumerate(text.splitlines(), 1)
+        for number, line in enumerate(text.split("\n"), 1)
         if line.lstrip().startswith("#")
     }
     instructions: list[Instruction] = []

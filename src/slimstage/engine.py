@@ -1,10 +1,8 @@
 """The only code that talks to the container engine (Docker with BuildKit).
 
-slimstage drives the docker CLI rather than the engine's socket so that DOCKER_HOST, docker
-contexts and the user's CLI configuration all apply as they do for `docker` itself. What it
-starts it owns: `saved()` and `container()` are context managers that always wait for or remove
-what they started. Code above this module depends on the `ContainerEngine` protocol, so it can
-be tested with a fake engine as well as the real one.
+It drives the docker CLI, not the socket, so DOCKER_HOST, contexts and the CLI's configuration
+apply as for `docker`. What it starts it owns: `saved()` and `container()` are context managers
+that wait for or remove what they started. Code above depends on the ContainerEngine protocol.
 """
 
 from __future__ import annotations
@@ -57,6 +55,15 @@ class Container:
             [self.cli, "stats", "--no-stream", "--format", fmt, self.id], check=False, timeout=30
         )
         return parse_mem_usage(result.stdout) if result.returncode == 0 else None
+
+    def host_port(self, container_port: str) -> int:
+        """The loopback port a published CONTAINER_PORT ('5000/tcp') is reachable on."""
+        out = proc.run([self.cli, "port", self.id, container_port]).stdout
+        for line in out.splitlines():
+            host, _, port = line.strip().rpartition(":")
+            if host in ("127.0.0.1", "0.0.0.0") and port.isdigit():
+                return int(port)
+        raise CommandFailed((self.cli, "port", self.id, container_port), 0, out, "no port")
 
     def exec(self, command: Sequence[str], *, timeout: float = 30) -> proc.Result:
         """Run COMMAND inside the container (`docker exec`) and return what it printed."""
@@ -129,6 +136,10 @@ class Engine:
         refs = list(refs)
         if refs:
             proc.run([self.cli, "image", "rm", "--force", *refs], check=False)
+
+    def remove_if_unused(self, image_id: str) -> bool:
+        """Remove an image unless a container or another tag still uses it (no --force)."""
+        return proc.run([self.cli, "image", "rm", image_id], check=False).returncode == 0
 
     def images_with_label(self, label: str) -> list[str]:
         cmd = [self.cli, "image", "ls", "--quiet", "--no-trunc", "--filter", f"label={label}"]

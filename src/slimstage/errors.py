@@ -4,13 +4,16 @@ The exit codes are part of the interface (documented in docs/exit-codes.md):
 
 ====  ====================================================================
 0     success
-1     a result is negative: a compared variant failed to build or its smoke test failed
+1     a result is negative: a compared variant failed to build or its smoke test failed, or
+      an optimized image failed the smoke test its original passes
 2     bad usage or input (arguments, missing files, unparsable data)
 3     unexpected internal error (a bug: please report it with --debug output)
 4     no usable container engine (not installed, not running, no BuildKit)
 5     a base image is missing and cannot be made here
 6     an external command failed (debootstrap, docker build, ...)
 7     a CI gate failed (`analyze` thresholds, secrets found)
+8     `optimize` refuses a Dockerfile it cannot rewrite safely
+9     `optimize` has nothing to do: the Dockerfile is already optimal
 130   interrupted (Ctrl-C)
 ====  ====================================================================
 """
@@ -54,6 +57,19 @@ class BaseImageMissing(SlimstageError):
 
 class GateFailed(SlimstageError):
     exit_code = 7
+
+
+class CannotOptimize(SlimstageError):
+    """`optimize` cannot rewrite this Dockerfile safely (not Python, unknown base, ONBUILD...)."""
+
+    exit_code = 8
+
+
+class AlreadyOptimal(SlimstageError):
+    """`optimize` has nothing to move: the Dockerfile is already multi-stage without build
+    tools in its final stage, or installs nothing to build."""
+
+    exit_code = 9
 
 
 class CommandFailed(SlimstageError):

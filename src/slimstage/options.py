@@ -13,7 +13,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class DoctorOptions:
-    release: str | None = None  # None: the default release (slimstage.bases.catalog)
+    release: str | None = None  # None: the default release and every other one present
+    ca_bundle: Path | None = None  # the CA the stand-ins should trust; None: $SSL_CERT_FILE
+    network: bool = False  # also check that containers reach PyPI and the Debian mirror
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class BaseBuildOptions:
 
 @dataclass(frozen=True)
 class BaseListOptions:
-    release: str | None = None
+    release: str | None = None  # None: the default release and every other one present
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,27 @@ class DiffOptions:
 
 @dataclass(frozen=True)
 class LintOptions:
-    paths: tuple[Path, ...]
+    paths: tuple[Path, ...]  # Path("-"): standard input
     format: str = "text"
     ignore: tuple[str, ...] = ()
     failure_threshold: str | None = None
     config: Path | None = None
     target: str | None = None
+    build_arg: Mapping[str, str] = field(default_factory=dict)
+    shellcheck: bool = True  # --no-shellcheck: False
+    max_file_size: int | None = None  # None: lint's own limit (slimstage.lint.limits)
+
+
+@dataclass(frozen=True)
+class OptimizeOptions:
+    dockerfile: Path = Path("Dockerfile")
+    context: Path | None = None  # None: the Dockerfile's folder
+    output: str | None = None  # None: Dockerfile.optimized beside the input; "-": stdout
+    minimal: bool = False
+    verify: bool = False
+    build_arg: Mapping[str, str] = field(default_factory=dict)
+    smoke_path: str = "/"
+    port: str | None = None
+    smoke_timeout: float = 60.0
+    env: Mapping[str, str] = field(default_factory=dict)
+    format: str = "text"

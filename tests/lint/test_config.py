@@ -57,3 +57,14 @@ def test_other_commands_tables_are_left_to_them(tmp_path: Path) -> None:
     assert load(None, tmp_path).ignore == {"SS405"}
     (tmp_path / ".slimstage.toml").write_text('[gate]\nmax-size = "200MB"\n')
     assert load(None, tmp_path).ignore == frozenset()
+
+
+def test_shellcheck_can_be_turned_off(tmp_path: Path) -> None:
+    assert load(None, tmp_path).shellcheck is True
+    (tmp_path / ".slimstage.toml").write_text('ignore = ["SC2086"]\nshellcheck = false\n')
+    config = load(None, tmp_path)
+    assert config.shellcheck is False
+    assert config.ignore == {"SC2086"}
+    (tmp_path / ".slimstage.toml").write_text('shellcheck = "no"\n')
+    with pytest.raises(UsageError, match="'shellcheck' must be true or false"):
+        load(None, tmp_path)

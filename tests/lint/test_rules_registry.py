@@ -11,7 +11,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 def test_codes_are_unique_and_stable_in_form() -> None:
     codes = [rule.code for rule in all_rules()]
     assert len(codes) == len(set(codes))
-    assert all(re.fullmatch(r"SS[1-4]\d\d", code) for code in codes)
+    assert all(re.fullmatch(r"SS[1-5]\d\d", code) for code in codes)
     assert len(codes) >= 20
 
 

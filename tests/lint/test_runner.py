@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from slimstage.lint.runner import has_dockerignore, lint_file, lint_text
+import pytest
+
+from slimstage.errors import UsageError
+from slimstage.lint import shellcheck
+from slimstage.lint.runner import has_dockerignore, lint_file, lint_files, lint_text
 
 TEXT = (
     "FROM debian:12\n"
@@ -56,3 +61,97 @@ def test_target_changes_the_final_stage() -> None:
     text = "FROM debian:12 AS dev\nRUN apt-get install -y gcc\nFROM debian:12\nUSER app\n"
     assert "SS101" not in [c for c, _ in _codes(text)]
     assert ("SS101", 2) in _codes(text, target="dev")
+
+
+SC_TEXT = (
+    "FROM debian:12\n"
+    "# hadolint ignore=SC2086\n"
+    "RUN echo $a\n"
+    "# slimstage ignore=SC2154,SC2086\n"
+    "RUN echo \\\n"
+    "    $b\n"
+    "RUN echo $c\n"
+)
+
+
+def test_shellcheck_codes_are_ignored_like_any_other() -> None:
+    codes = _codes(SC_TEXT)
+    assert ("SC2086", 3) not in codes  # hadolint's directive
+    assert ("SC2154", 3) in codes
+    # slimstage's directive covers the whole instruction, also its continuation lines
+    assert not any(line == 6 for _, line in codes)
+    assert {("SC2086", 7), ("SC2154", 7)} <= set(codes)
+    assert not any(code == "SC2154" for code, _ in _codes(SC_TEXT, ignore=("sc2154",)))
+    global_ignore = "# hadolint global ignore=SC2086\n" + SC_TEXT
+    assert not any(code == "SC2086" for code, _ in _codes(global_ignore))
+
+
+def test_without_shellcheck() -> None:
+    text = 'FROM debian:12\nSHELL ["pwsh", "-c"]\nRUN echo\nFROM debian:12\nRUN echo $x\n'
+    codes = {code for code, _ in _codes(text)}
+    assert {"SS501", "SC2086"} <= codes
+    quiet = {f.code for f in lint_text(text, run_shellcheck=False)}
+    assert not any(code.startswith("SC") or code in ("SS501", "SS502") for code in quiet)
+
+
+def test_stdin_is_named_dash_and_uses_the_current_folders_dockerignore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = b"FROM python:3.13-slim\nCOPY . /app\nRUN echo $x\n"
+    found = lint_files(["-"], stdin=io.BytesIO(text))
+    assert {f.file for f in found} == {"-"}
+    assert {"SS107", "SC2086"} <= {f.code for f in found}
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    assert "SS107" not in {f.code for f in lint_files(["-"], stdin=io.BytesIO(text))}
+
+
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\n" + "RUN true\n" * 100)
+    with pytest.raises(UsageError, match=r"Dockerfile: 915B is over the 100B lint reads"):
+        lint_files([path], max_bytes=100)
+    with pytest.raises(UsageError, match=r"-: more is over the 100B lint reads"):
+        lint_files(["-"], max_bytes=100, stdin=io.BytesIO(path.read_bytes()))
+    assert lint_files([path], max_bytes=915, run_shellcheck=False) is not None
+
+
+def test_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "bad").write_bytes(b"FROM debian:12\nRUN echo \xff\n")
+    with pytest.raises(UsageError, match="bad: cannot read"):
+        lint_files([tmp_path / "bad"])
+    with pytest.raises(UsageError, match="cannot read"):
+        lint_files([tmp_path])  # a folder
+
+
+def test_one_shellcheck_process_for_all_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls"
+    wrapper = tmp_path / "shellcheck"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {shellcheck.binary()} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(shellcheck.ENV_VAR, str(wrapper))
+    paths = []
+    for i in range(5):
+        path = tmp_path / f"Dockerfile.{i}"
+        path.write_text(f"FROM debian:12\nRUN echo $v{i}\nRUN cd /{i}\n")
+        paths.append(path)
+    found = lint_files(paths)
+    assert len(log.read_text().splitlines()) == 1
+    assert [(Path(f.file).name, f.code, f.line) for f in found if f.code == "SC2164"] == [
+        (f"Dockerfile.{i}", "SC2164", 3) for i in range(5)
+    ]
+
+
+def test_a_shellcheck_that_hangs_becomes_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sleeper = tmp_path / "shellcheck"
+    sleeper.write_text("#!/bin/sh\nexec sleep 30\n")
+    sleeper.chmod(0o755)
+    monkeypatch.setenv(shellcheck.ENV_VAR, str(sleeper))
+    monkeypatch.setattr(shellcheck, "TIMEOUT", 0.5)
+    [skipped] = [f for f in lint_text("FROM debian:12\nRUN echo $x\n") if f.code == "SS502"]
+    assert skipped.line == 2
+    assert skipped.message == "ShellCheck stopped: no result within 0.5 s"

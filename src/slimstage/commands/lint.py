@@ -1,4 +1,5 @@
-"""`slimstage lint`: stage-aware Dockerfile findings for size, multi-stage builds and Python."""
+"""`slimstage lint`: stage-aware Dockerfile findings for size, multi-stage builds and Python,
+and ShellCheck's on every RUN."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 
 from slimstage.errors import UsageError
 from slimstage.lint import config, output
-from slimstage.lint.rule import Finding, Severity
+from slimstage.lint.limits import MAX_FILE_SIZE, STDIN
+from slimstage.lint.rule import Severity
 from slimstage.lint.rules import all_rules
-from slimstage.lint.runner import lint_file
+from slimstage.lint.runner import lint_files
 from slimstage.options import LintOptions
 
 
@@ -23,10 +25,16 @@ def run(options: LintOptions) -> int:
         )
     except ValueError as exc:
         raise UsageError(f"--failure-threshold: {exc}") from None
-    findings: list[Finding] = []
-    for path in options.paths:
-        ignore = [*options.ignore, *settings.ignore]
-        findings += lint_file(path, ignore=ignore, target=options.target)
+    if sum(str(path) == STDIN for path in options.paths) > 1:
+        raise UsageError("standard input (-) can be linted once per run")
+    findings = lint_files(
+        options.paths,
+        ignore=[*options.ignore, *settings.ignore],
+        target=options.target,
+        build_args=options.build_arg,
+        run_shellcheck=options.shellcheck and settings.shellcheck,
+        max_bytes=options.max_file_size or MAX_FILE_SIZE,
+    )
     if options.format == "json":
         sys.stdout.write(output.to_json(findings))
     elif options.format == "sarif":

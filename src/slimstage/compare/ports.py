@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from slimstage.dockerfile import Dockerfile, Instruction, expand
+from slimstage.buildargs import expand
+from slimstage.dockerfile import Dockerfile, Instruction
 from slimstage.errors import SlimstageError
 
 _PORT = re.compile(r"(?P<number>\d+)(?:-\d+)?(?:/(?P<proto>[a-z]+))?")

@@ -115,6 +115,15 @@ def _pattern(table: _Table, key: str) -> str | None:
     return pattern  # type: ignore[no-any-return]
 
 
+def _flag_pattern(pattern: str | None) -> str | None:
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UsageError(f"--expect-body: not a regular expression: {exc}") from None
+    return pattern
+
+
 def request_from(table: _Table) -> Request:
     unknown = set(table.data) - REQUEST_KEYS
     if unknown:
@@ -174,7 +183,7 @@ def _requests(options: CompareOptions, table: _Table) -> tuple[Request, ...]:
         Request(
             path=path,
             expect_status=_pick(options, table, "expect_status", int),
-            expect_body=options.expect_body
+            expect_body=_flag_pattern(options.expect_body)
             if "expect_body" in options.given
             else _pattern(table, "expect-body"),
         ),

@@ -1,6 +1,6 @@
 """Smoke tests that run where the container runs.
 
-Nothing is published on any host interface. A probe container (slimstage.compare.probe, run with
+Nothing is published on any host interface. A probe container (slimstage.compare.httpprobe, run with
 the Python of an image the engine already has) starts first and holds a network namespace; the
 app's container joins it (`--network container:<probe>`), so the probe reaches the app on
 127.0.0.1 and starts asking before the app exists. Readiness is timed on the engine's clock:
@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from slimstage.bases.catalog import RELEASES, base_images
-from slimstage.compare import probe, sidecar
+from slimstage.compare import httpprobe, sidecar
 from slimstage.compare.ports import lowest_exposed, port_number
 from slimstage.compare.smokespec import SmokeSpec
 from slimstage.engineapi import ContainerEngine, RunningContainer, RunSpec
@@ -120,7 +120,7 @@ def _watch(holder: RunningContainer, app: RunningContainer, timeout: float) -> S
     events: queue.Queue[dict[str, Any]] = queue.Queue()
 
     def on_line(text: str) -> None:
-        if (event := probe.parse(text)) is not None:
+        if (event := httpprobe.parse(text)) is not None:
             events.put(event)
 
     follower = threading.Thread(target=holder.follow, args=(on_line,), daemon=True)
@@ -164,7 +164,7 @@ def _probe_and_app(
         spec.probe_image,
         labels=labels,
         entrypoint="python3",
-        command=["-c", probe.source(), json.dumps(payload)],
+        command=["-c", httpprobe.source(), json.dumps(payload)],
         network=network,
     )
     with engine.container(holder_spec) as holder:

@@ -26,7 +26,7 @@ class Request:
     expect_body: str | None = None  # a regular expression searched for in the body
 
     def as_probe(self) -> dict[str, Any]:
-        """The request as the probe reads it (slimstage.compare.probe)."""
+        """The request as the probe reads it (slimstage.compare.httpprobe)."""
         return {**dataclasses.asdict(self), "headers": dict(self.headers)}
 
 

@@ -1,7 +1,8 @@
 """Lint settings from `.slimstage.toml` or `[tool.slimstage]` in pyproject.toml.
 
-Keys (top level, or in a `lint` table): `ignore` (list of codes, SSxxx or hadolint's DLxxxx) and
-`failure-threshold` (error, warning, info, style).
+Keys (top level, or in a `lint` table): `ignore` (list of codes: SSxxx, hadolint's DLxxxx or
+ShellCheck's SCxxxx), `failure-threshold` (error, warning, info, style) and `shellcheck` (false:
+do not run ShellCheck on RUN commands).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from slimstage.errors import UsageError
 from slimstage.lint.rule import Severity
 
-KEYS = {"ignore", "failure-threshold"}
+KEYS = {"ignore", "failure-threshold", "shellcheck"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Config:
     ignore: frozenset[str] = field(default_factory=frozenset)
     failure_threshold: Severity = Severity.INFO
     source: str | None = None
+    shellcheck: bool = True
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -67,5 +69,8 @@ def load(explicit: Path | None, search_dir: Path) -> Config:
             severity = Severity.named(str(threshold))
         except ValueError as exc:
             raise UsageError(f"{path}: failure-threshold: {exc}") from None
-        return Config(frozenset(c.upper() for c in ignore), severity, str(path))
+        shellcheck = table.get("shellcheck", True)
+        if not isinstance(shellcheck, bool):
+            raise UsageError(f"{path}: 'shellcheck' must be true or false")
+        return Config(frozenset(c.upper() for c in ignore), severity, str(path), shellcheck)
     return Config()

@@ -1,5 +1,6 @@
 FROM python:3.13-slim AS builder
 RUN python -m venv /opt/venv
+WORKDIR /build
 COPY requirements.txt .
 RUN --mount=type=cache,target=/root/.cache/pip /opt/venv/bin/pip install -r requirements.txt
 FROM python:3.13-slim

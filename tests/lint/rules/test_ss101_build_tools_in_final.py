@@ -30,3 +30,38 @@ def test_runtime_libraries_are_not_build_tools() -> None:
         "RUN apt-get install -y libpq5 libdevmapper1.02.1 ca-certificates\n"
     )
     assert lines(text, "SS101") == []
+
+
+def test_build_systems_and_headers_from_the_shared_list() -> None:
+    text = (
+        "FROM debian:trixie-slim\n"
+        "RUN apt-get install -y --no-install-recommends pkg-config cmake libtool libssl-dev:amd64"
+        " git curl\n"
+    )
+    [finding] = findings(text, "SS101")
+    assert "(pkg-config, cmake, libtool, libssl-dev:amd64, git)" in finding.message
+
+
+def test_names_are_read_for_the_package_manager_used() -> None:
+    alpine = "FROM alpine:3.20\nRUN apk add --no-cache pkgconf linux-headers libpq\n"
+    assert "(pkgconf, linux-headers)" in findings(alpine, "SS101")[0].message
+    # build-essential is a Debian name: apk has no such package, so it is not Alpine's list
+    assert lines("FROM alpine:3.20\nRUN apk add --no-cache build-essential\n", "SS101") == []
+    rpm = "FROM fedora:41\nRUN dnf install -y gcc-c++ libpq-devel libpq\n"
+    assert "(gcc-c++, libpq-devel)" in findings(rpm, "SS101")[0].message
+
+
+def test_a_stage_the_final_one_is_built_from_ships() -> None:
+    text = (
+        "FROM python:3.13-slim AS base\nRUN apt-get install -y --no-install-recommends gcc\n"
+        "FROM base\nRUN python --version\n"
+    )
+    [finding] = findings(text, "SS101")
+    assert (finding.line, finding.stage) == (2, "base")
+
+
+def test_an_onbuild_trigger_installs_in_the_child_image() -> None:
+    text = "FROM python:3.13-slim\nONBUILD RUN apt-get install -y --no-install-recommends gcc\n"
+    [finding] = findings(text, "SS101")
+    assert finding.line == 2
+    assert "ONBUILD trigger: runs in the image built FROM this one" in finding.message

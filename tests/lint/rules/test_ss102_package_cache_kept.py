@@ -1,4 +1,4 @@
-from tests.lint.helpers import lines
+from tests.lint.helpers import findings, lines
 
 
 def test_apt_lists_left_behind() -> None:
@@ -26,3 +26,66 @@ def test_apk_without_no_cache() -> None:
 def test_builder_stage_is_not_judged() -> None:
     text = "FROM debian:12 AS b\nRUN apt-get update\nFROM debian:12\nCOPY --from=b /x /x\n"
     assert lines(text, "SS102") == []
+
+
+def test_a_stage_the_final_one_is_built_from_ships() -> None:
+    text = "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN echo hi\n"
+    assert lines(text, "SS102") == [2]
+
+
+def test_apt_and_aptitude_updates_count() -> None:
+    assert lines("FROM debian:12\nRUN apt update && apt install -y x\n", "SS102") == [2]
+    assert lines("FROM debian:12\nRUN aptitude update && aptitude install -y x\n", "SS102") == [2]
+
+
+def test_lib_apt_cache_mount_keeps_the_lists_out() -> None:
+    text = "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt apt-get update\n"
+    assert lines(text, "SS102") == []
+
+
+def test_debs_stay_when_docker_clean_is_removed_and_only_lib_apt_is_mounted() -> None:
+    text = (
+        "FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
+        "RUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y x\n"
+    )
+    [finding] = findings(text, "SS102")
+    assert finding.line == 3
+    assert ".deb files" in finding.message
+    assert "line 2" in finding.message
+
+
+def test_debs_kept_out_by_a_cache_mount_or_apt_get_clean() -> None:
+    both = (
+        "FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
+        "RUN --mount=type=cache,target=/var/lib/apt --mount=type=cache,target=/var/cache/apt \\\n"
+        "    apt-get update && apt-get install -y x\n"
+    )
+    assert lines(both, "SS102") == []
+    clean = (
+        "FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update \\\n"
+        " && apt-get install -y x && apt-get clean && rm -rf /var/lib/apt/lists/*\n"
+    )
+    assert lines(clean, "SS102") == []
+
+
+def test_keep_downloaded_packages_setting_counts_as_removing_docker_clean() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/k\n"
+        "RUN apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*\n"
+    )
+    assert lines(text, "SS102") == [3]
+
+
+def test_onbuild_triggers_are_judged_in_any_stage() -> None:
+    text = "FROM debian:12 AS b\nONBUILD RUN apt-get update\nFROM debian:12\nCOPY --from=b /x /x\n"
+    [finding] = findings(text, "SS102")
+    assert (finding.line, finding.stage) == (2, "b")
+    assert "ONBUILD" in finding.message
+
+
+def test_apk_cache_mount_and_removal() -> None:
+    mount = "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl\n"
+    assert lines(mount, "SS102") == []
+    removed = "FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*\n"
+    assert lines(removed, "SS102") == []

@@ -16,3 +16,23 @@ def test_with_flag_or_apt_option() -> None:
 
 def test_apt_get_update_alone_is_not_an_install() -> None:
     assert lines("FROM debian:12\nRUN apt-get update\n", "SS103") == []
+
+
+def test_a_stage_the_final_one_is_built_from_ships() -> None:
+    text = "FROM debian:12 AS base\nRUN apt-get install -y curl\nFROM base\n"
+    assert lines(text, "SS103") == [2]
+    builder = "FROM debian:12 AS b\nRUN apt-get install -y curl\nFROM debian:12\n"
+    assert lines(builder, "SS103") == []
+
+
+def test_recommends_turned_off_in_apt_configuration_earlier() -> None:
+    text = (
+        "FROM debian:12 AS base\n"
+        "RUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/99norecommends\n"
+        "FROM base\nRUN apt-get install -y curl\n"
+    )
+    assert lines(text, "SS103") == []
+
+
+def test_onbuild_trigger() -> None:
+    assert lines("FROM debian:12\nONBUILD RUN apt install -y curl\n", "SS103") == [2]

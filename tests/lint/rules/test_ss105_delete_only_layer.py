@@ -13,3 +13,10 @@ def test_find_delete_counts_as_deleting() -> None:
 def test_deleting_what_the_same_run_made_is_fine() -> None:
     text = "FROM debian:12\nRUN curl -o /tmp/x https://e.x && tar xf /tmp/x && rm /tmp/x\n"
     assert lines(text, "SS105") == []
+
+
+def test_stages_the_final_one_is_built_from_count_builders_do_not() -> None:
+    chain = "FROM debian:12 AS base\nRUN rm -rf /usr/share/doc\nFROM base\n"
+    assert lines(chain, "SS105") == [2]
+    builder = "FROM debian:12 AS b\nRUN rm -rf /usr/share/doc\nFROM debian:12\n"
+    assert lines(builder, "SS105") == []

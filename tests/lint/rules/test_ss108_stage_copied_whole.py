@@ -1,4 +1,4 @@
-from tests.lint.helpers import lines
+from tests.lint.helpers import findings, lines
 
 
 def test_builder_copied_whole() -> None:
@@ -12,3 +12,26 @@ def test_copying_one_folder_is_fine() -> None:
         "COPY --from=builder /opt/venv /opt/venv\n"
     )
     assert lines(text, "SS108") == []
+
+
+def test_whole_stage_into_a_subfolder_or_quoted_or_dot() -> None:
+    base = "FROM debian:12 AS builder\nRUN make\nFROM debian:12\n"
+    assert lines(base + "COPY --from=builder / /build-root\n", "SS108") == [4]
+    assert lines(base + 'COPY --from=builder "/" "/"\n', "SS108") == [4]
+    assert lines(base + "COPY --from=builder . /\n", "SS108") == [4]
+
+
+def test_whole_external_image() -> None:
+    [finding] = findings("FROM debian:12\nCOPY --from=python:3.13-slim / /\n", "SS108")
+    assert finding.line == 2
+    assert "image 'python:3.13-slim'" in finding.message
+
+
+def test_only_the_image_counts() -> None:
+    builder = (
+        "FROM debian:12 AS a\nFROM debian:12 AS b\nCOPY --from=a / /\n"
+        "FROM debian:12\nCOPY --from=b /x /x\n"
+    )
+    assert lines(builder, "SS108") == []
+    chain = "FROM debian:12 AS a\nFROM debian:12 AS b\nCOPY --from=a / /\nFROM b\n"
+    assert lines(chain, "SS108") == [3]

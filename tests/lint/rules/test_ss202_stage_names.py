@@ -11,3 +11,9 @@ def test_reserved_name() -> None:
 
 def test_distinct_names() -> None:
     assert lines("FROM debian:12 AS a\nFROM debian:12 AS b\n", "SS202") == []
+
+
+def test_reserved_name_in_any_casing_and_context() -> None:
+    assert lines("FROM debian:12 AS Scratch\n", "SS202") == [1]
+    assert lines("FROM debian:12 AS context\n", "SS202") == [1]
+    assert lines("FROM scratch AS empty\n", "SS202") == []

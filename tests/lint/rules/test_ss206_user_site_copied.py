@@ -12,3 +12,11 @@ def test_root_local_copied() -> None:
 def test_venv_copied() -> None:
     text = "FROM python:3.13-slim AS b\nFROM python:3.13-slim\nCOPY --from=b /opt/venv /opt/venv\n"
     assert lines(text, "SS206") == []
+
+
+def test_copy_in_a_stage_the_final_one_is_built_from() -> None:
+    text = (
+        "FROM python:3.13-slim AS b\nRUN pip install --user x\n"
+        "FROM python:3.13-slim AS base\nCOPY --from=b /root/.local /root/.local\nFROM base\n"
+    )
+    assert lines(text, "SS206") == [4]

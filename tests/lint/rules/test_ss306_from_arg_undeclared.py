@@ -1,4 +1,5 @@
-from tests.lint.helpers import lines
+from slimstage.lint.runner import lint_text
+from tests.lint.helpers import findings, lines
 
 
 def test_arg_declared_inside_a_stage_is_not_visible_in_from() -> None:
@@ -9,3 +10,35 @@ def test_arg_declared_inside_a_stage_is_not_visible_in_from() -> None:
 def test_global_arg() -> None:
     text = "ARG VERSION=3.13\nFROM python:${VERSION}-slim\n"
     assert lines(text, "SS306") == []
+
+
+def test_arg_without_default_and_without_build_arg_is_empty() -> None:
+    text = "ARG BASE\nARG PY=\nFROM $BASE\nFROM python:${PY}-slim\nFROM ${BASE:-debian:12}\n"
+    found = findings(text, "SS306")
+    assert [f.line for f in found] == [3, 4]
+    assert found[0].message == (
+        "ARG BASE (line 1) has no default and no --build-arg sets it: FROM $BASE names the image ''"
+    )
+    assert "names the image 'python:-slim'" in found[1].message
+
+
+def test_build_args_fill_them() -> None:
+    text = "ARG BASE\nFROM $BASE\n"
+    assert _lines_with(text, {"BASE": "debian:12"}) == []
+    [finding] = [f for f in lint_text(text, build_args={"BASE": ""}) if f.code == "SS306"]
+    assert finding.message.startswith("--build-arg BASE= is empty")
+
+
+def test_platform_args_are_filled_by_buildkit() -> None:
+    text = "ARG TARGETARCH\nFROM example/app-${TARGETARCH}:1\n"
+    assert lines(text, "SS306") == []
+
+
+def _lines_with(text: str, build_args: dict[str, str]) -> list[int]:
+    return [f.line for f in lint_text(text, build_args=build_args) if f.code == "SS306"]
+
+
+def test_the_image_shown_has_the_other_args_expanded() -> None:
+    text = "ARG REGISTRY=registry.example\nARG TAG\nFROM $REGISTRY/python:$TAG\n"
+    [finding] = findings(text, "SS306")
+    assert finding.message.endswith("names the image 'registry.example/python:'")

@@ -17,3 +17,24 @@ def test_only_the_final_stage_counts() -> None:
 def test_nonroot_tagged_base_counts_as_a_user() -> None:
     assert lines("FROM gcr.io/distroless/python3-debian12:nonroot\n", "SS401") == []
     assert lines("FROM gcr.io/distroless/python3-debian12:latest\n", "SS401") == [1]
+
+
+def test_root_with_any_group_is_root() -> None:
+    assert lines("FROM debian:12\nUSER root:staff\n", "SS401") == [2]
+    assert lines("FROM debian:12\nUSER 0:app\n", "SS401") == [2]
+    assert lines('FROM debian:12\nUSER "0"\n', "SS401") == [2]
+    assert lines("FROM debian:12\nUSER app:root\n", "SS401") == []
+
+
+def test_user_inherited_from_a_base_stage() -> None:
+    inherited = "FROM debian:12 AS base\nUSER app\nFROM base\nRUN true\n"
+    assert lines(inherited, "SS401") == []
+    root = "FROM debian:12 AS base\nUSER root\nFROM base\nRUN true\n"
+    assert lines(root, "SS401") == [2]
+    switched = "FROM debian:12 AS base\nUSER root\nFROM base\nUSER app\n"
+    assert lines(switched, "SS401") == []
+
+
+def test_nonroot_base_under_a_stage_chain() -> None:
+    text = "FROM gcr.io/distroless/python3-debian12:nonroot AS base\nFROM base\n"
+    assert lines(text, "SS401") == []

@@ -17,3 +17,19 @@ def test_paths_to_secrets_are_fine() -> None:
     assert (
         lines("FROM debian:12\nENV DB_PASSWORD_FILE=/run/secrets/db\nARG VERSION\n", "SS402") == []
     )
+
+
+def test_names_are_judged_by_their_parts() -> None:
+    text = (
+        "FROM python:3.13-slim\nENV TOKENIZERS_PARALLELISM=false\nARG AUTHOR=x\n"
+        "ENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\nARG DB_USERNAME=app\n"
+        "ARG openai_api_key\nENV DJANGO_SECRET_KEY=x\nARG SSH_PRIVATE_KEY\nENV DB_PASS=x\n"
+    )
+    assert lines(text, "SS402") == [6, 7, 8, 9]
+
+
+def test_global_args_and_onbuild_triggers() -> None:
+    text = "ARG NPM_TOKEN\nFROM python:3.13-slim\nONBUILD ENV DATABASE_PASSWORD=x\n"
+    found = findings(text, "SS402")
+    assert [f.line for f in found] == [1, 3]
+    assert "ONBUILD" in found[1].message

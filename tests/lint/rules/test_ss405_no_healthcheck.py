@@ -7,3 +7,16 @@ def test_no_healthcheck() -> None:
 
 def test_healthcheck_in_final_stage() -> None:
     assert lines('FROM debian:12\nHEALTHCHECK CMD ["true"]\n', "SS405") == []
+
+
+def test_inherited_or_disabled_healthcheck() -> None:
+    inherited = 'FROM debian:12 AS base\nHEALTHCHECK CMD ["true"]\nFROM base\n'
+    assert lines(inherited, "SS405") == []
+    assert lines("FROM debian:12\nHEALTHCHECK NONE\n", "SS405") == []
+    unrelated = 'FROM debian:12 AS base\nHEALTHCHECK CMD ["true"]\nFROM debian:12\n'
+    assert lines(unrelated, "SS405") == [3]
+
+
+def test_one_finding_for_the_image_not_per_stage() -> None:
+    text = "FROM debian:12 AS a\nFROM a AS b\nFROM b\n"
+    assert lines(text, "SS405") == [3]

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Copy a Python runtime out of a Debian system into ROOT: the interpreter, its standard library,
-# every shared library they load (found with ldd), certificates and a minimal /etc.
+# every shared library they load (found with ldd), certificates, time zones and a minimal /etc.
 # Usage: collect-runtime ROOT pythonX.Y
 set -eu
 root=$1
@@ -44,6 +44,11 @@ for f in /etc/ssl/certs/ca-certificates.crt /etc/ssl/openssl.cnf /usr/lib/ssl \
          /etc/host.conf /usr/lib/os-release /etc/os-release /etc/mime.types; do
   if [ -e "$f" ]; then copy "$f"; fi
 done
+
+# Time zones, for zoneinfo. right/ (the leap-second variants) is left out: Debian moved it to
+# tzdata-legacy from trixie on, so both releases ship the same zones.
+copy /usr/share/zoneinfo
+rm -rf "$root/usr/share/zoneinfo/right"
 
 mkdir -p "$root/tmp" "$root/root" "$root/home/nonroot" "$root/var/tmp"
 chmod 1777 "$root/tmp" "$root/var/tmp"

@@ -1,11 +1,19 @@
-# A distroless-like runtime base: the Python interpreter, its standard library and the shared
-# libraries they load. No shell, no package manager, no pip, no compiler, no headers.
+# A distroless-like runtime base: the Python interpreter, its standard library, the shared
+# libraries they load, certificates and time zones. No shell, no package manager, no pip, no
+# compiler, no headers.
 # Final stages copy a virtualenv built on the Debian base of the same release into it.
 ARG BASE
 FROM ${BASE} AS collect
 ARG PYTHON
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 ca-certificates \
+# ca/: the extra CA bundle asked for, as in python-slim.Dockerfile; it reaches the runtime
+# through the system bundle that update-ca-certificates writes.
+# tzdata: zoneinfo.ZoneInfo("Europe/Paris") needs /usr/share/zoneinfo (collect-runtime copies it).
+RUN --mount=type=bind,source=ca,target=/run/slimstage-ca \
+    mkdir -p /usr/local/share/ca-certificates \
+ && cp -R /run/slimstage-ca/. /usr/local/share/ca-certificates/ \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends python3 ca-certificates tzdata \
+ && update-ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 COPY collect-runtime.sh /usr/local/sbin/collect-runtime
 RUN sh /usr/local/sbin/collect-runtime /rootfs "python${PYTHON}"

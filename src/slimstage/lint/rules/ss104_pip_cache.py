@@ -1,7 +1,12 @@
-"""SS104: `pip install` keeping its download cache in the layer.
+"""SS104: `pip install` keeping its download cache in a layer of the image.
 
-pip caches every wheel it downloads under ~/.cache/pip. In the final stage use
-`--no-cache-dir` (or `PIP_NO_CACHE_DIR=1`); in any stage a BuildKit cache mount
+pip caches every wheel it downloads under ~/.cache/pip. In the final stage (and the stages it is
+built FROM, and ONBUILD triggers) use `--no-cache-dir`, or set PIP_NO_CACHE_DIR: in an ENV or ARG
+before the RUN, as `PIP_NO_CACHE_DIR=1 pip install ...`, or `export PIP_NO_CACHE_DIR=1 && ...`
+in the RUN. pip turns the cache off for *any* valid value, `0`, `false`, `off` and `no`
+included (it says so in its `--no-cache-dir` option handler, for backwards compatibility):
+`PIP_NO_CACHE_DIR=false pip cache dir` answers "cache is disabled" with pip 23.2 and 25.1. Only
+an empty value leaves the cache on. A BuildKit cache mount
 (`RUN --mount=type=cache,target=/root/.cache/pip`) keeps the cache out of the layer and speeds
 up the next build.
 """
@@ -12,25 +17,35 @@ from collections.abc import Iterator
 
 from slimstage.dockerfile import Instruction
 from slimstage.lint import shell
+from slimstage.lint.mounts import SCRATCH_TYPES, kept_out, mounts
 from slimstage.lint.rule import Context, Rule, Severity
 
+DEFAULT_CACHE = "/root/.cache/pip"
 
-def _env_disables_cache(ctx: Context) -> bool:
-    for ins in ctx.final.instructions:
-        if ins.cmd in ("ENV", "ARG") and "PIP_NO_CACHE_DIR" in ins.original:
-            return True
-    return False
+
+def _cache_mounted(ins: Instruction, env: dict[str, str]) -> bool:
+    if kept_out(ins, env.get("PIP_CACHE_DIR") or DEFAULT_CACHE):
+        return True
+    # Another user's home: /home/app/.cache/pip.
+    return any(m.type in SCRATCH_TYPES and ".cache/pip" in m.target for m in mounts(ins))
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
-    if _env_disables_cache(ctx):
-        return
-    for ins in ctx.final.instructions:
-        if ins.cmd != "RUN" or any("cache" in f and "pip" in f for f in ins.flags):
-            continue
-        for args in shell.invocations(ins, "pip", "install"):
-            if "--no-cache-dir" not in args:
-                yield ins, "pip keeps its download cache in the layer: add --no-cache-dir"
+    for ins in ctx.shipped("RUN"):
+        inherited = {
+            name: value
+            for name in ("PIP_NO_CACHE_DIR", "PIP_CACHE_DIR")
+            if (value := ctx.variable(ins, name)) is not None
+        }
+        for words, env in shell.with_environment(ins):
+            args = shell.pip_args(words)
+            if args is None or "install" not in args or "--no-cache-dir" in args:
+                continue
+            env = inherited | env
+            if env.get("PIP_NO_CACHE_DIR") or _cache_mounted(ins, env):
+                continue
+            yield ins, "pip keeps its download cache in the layer: add --no-cache-dir"
+            break
 
 
 RULE = Rule("SS104", Severity.WARNING, "pip cache kept in the layer", check, hadolint=("DL3042",))

@@ -2,7 +2,8 @@
 
 Layers add up: deleting in a later RUN what an earlier layer (or the base image) added writes
 whiteouts that hide the files, but the bytes stay in the image and are still pulled. Delete in
-the same RUN that created the files, or build in a stage that is not shipped.
+the same RUN that created the files, or build in a stage that is not shipped. The image is the
+final stage and every stage it is built FROM.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _only_deletes(ins: Instruction) -> bool:
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
-    for ins in ctx.final.instructions:
+    for ins in ctx.image_instructions:
         if ins.cmd == "RUN" and _only_deletes(ins):
             yield (
                 ins,

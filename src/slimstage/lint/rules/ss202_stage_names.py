@@ -1,7 +1,8 @@
 """SS202: duplicate or reserved stage names.
 
 Two stages with the same name make `--from` and `--target` ambiguous (BuildKit refuses them);
-`scratch` and `context` are reserved words that cannot name a stage.
+`scratch` and `context` are reserved words that cannot name a stage. BuildKit lower-cases stage
+names, so `AS build` and `AS BUILD` are the same name.
 """
 
 from __future__ import annotations
@@ -29,5 +30,9 @@ def check(ctx: Context) -> Iterator[tuple[Stage, str]]:
 
 
 RULE = Rule(
-    "SS202", Severity.ERROR, "Duplicate or reserved stage name", check, hadolint=("DL3024",)
+    "SS202",
+    Severity.ERROR,
+    "Duplicate or reserved stage name",
+    check,
+    hadolint=("DL3024", "DL3063"),
 )

@@ -1,7 +1,8 @@
 """SS203: `/root/.local` copied into a final stage that runs as another user.
 
 `pip install --user` as root installs into /root/.local; copying that into the final stage and
-then switching to a non-root USER breaks the app: /root is mode 0700, so the user can neither
+then switching to a non-root USER (there, or in a stage the final one is built FROM) breaks the
+app: /root is mode 0700, so the user can neither
 import the packages nor run their scripts. Install into a virtualenv (e.g. /opt/venv) and copy it.
 """
 
@@ -11,15 +12,14 @@ from collections.abc import Iterator
 
 from slimstage.dockerfile import Instruction
 from slimstage.lint.rule import Context, Rule, Severity
-
-ROOT_USERS = {"root", "0", "0:0", "root:root"}
+from slimstage.lint.rules.ss401_final_root import is_root
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
-    users = [ins for ins in ctx.final.instructions if ins.cmd == "USER"]
-    if not users or users[-1].value[0] in ROOT_USERS:
+    users = [ins for ins in ctx.image_instructions if ins.cmd == "USER"]
+    if not users or is_root(users[-1].value[0]):
         return
-    for ins in ctx.final.instructions:
+    for ins in ctx.image_instructions:
         if ins.cmd == "COPY" and ins.flag("from") is not None:
             if any(src.rstrip("/").startswith("/root/.local") for src in ins.value[:-1]):
                 yield (

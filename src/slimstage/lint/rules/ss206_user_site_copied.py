@@ -15,7 +15,7 @@ from slimstage.lint.rule import Context, Rule, Severity
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
-    for ins in ctx.final.instructions:
+    for ins in ctx.image_instructions:
         if ins.cmd == "COPY" and ins.flag("from") is not None:
             if any(src.rstrip("/").startswith("/root/.local") for src in ins.value[:-1]):
                 yield (

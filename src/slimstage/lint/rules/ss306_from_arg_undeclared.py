@@ -1,25 +1,62 @@
-"""SS306: a variable in FROM that no ARG before the first FROM declares.
+"""SS306: a variable in FROM that no ARG before the first FROM declares, or that is empty.
 
 Only ARGs declared before the first FROM can be used in FROM lines; an ARG inside a stage is not
-visible there, and the image name silently loses the variable.
+visible there, and the image name silently loses the variable. A declared ARG with no default
+(`ARG BASE`, `ARG BASE=`) is empty too unless the build passes `--build-arg BASE=...`: `FROM
+$BASE` then fails with an empty image name, `FROM python:${PY}-slim` with `python:-slim`. Give
+the ARG a default, or lint with the `--build-arg` the build uses. (`${BASE:-image}` has its own
+default; BuildKit fills TARGETARCH and the other platform ARGs itself.)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from slimstage.dockerfile import Stage
+from slimstage.dockerfile import Instruction, Stage
 from slimstage.lint.rule import Context, Rule, Severity
-from slimstage.lint.rules.ss305_undefined_variable import PREDEFINED, REFERENCE
+from slimstage.lint.rules.ss305_undefined_variable import PREDEFINED
+
+# $NAME or ${NAME...}; the text after the name decides whether an empty value matters.
+_REFERENCE = re.compile(
+    r"(?<!\\)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def _global_args(ctx: Context) -> dict[str, tuple[Instruction, str]]:
+    """Each ARG before the first FROM: name -> (its last declaration, its default or '')."""
+    out: dict[str, tuple[Instruction, str]] = {}
+    for ins in ctx.dockerfile.global_args:
+        for word in ins.value:
+            name, _, default = word.partition("=")
+            out[name] = (ins, default.strip("\"'"))
+    return out
 
 
 def check(ctx: Context) -> Iterator[tuple[Stage, str]]:
-    declared = {w.split("=", 1)[0] for ins in ctx.dockerfile.global_args for w in ins.value}
+    declared = _global_args(ctx)
     for stage in ctx.dockerfile.stages:
-        for match in REFERENCE.finditer(stage.base):
-            name = match.group(1) or match.group(2)
-            if name not in declared and name not in PREDEFINED:
+        for match in _REFERENCE.finditer(stage.base):
+            name = match.group(1) or match.group(3)
+            modifier = match.group(2) or ""
+            if name in PREDEFINED:
+                continue
+            if name not in declared:
                 yield stage, f"FROM uses ${name}, which no ARG before the first FROM declares"
+                continue
+            if modifier:  # ${NAME:-default}, ${NAME:+alt}, ${NAME:?message}: handled by design
+                continue
+            arg, default = declared[name]
+            value = ctx.build_args.get(name, default)
+            if value.strip("\"'"):
+                continue
+            image = ctx.dockerfile.base_name(stage, ctx.build_args)
+            cause = (
+                f"--build-arg {name}= is empty"
+                if name in ctx.build_args
+                else f"ARG {name} (line {arg.line}) has no default and no --build-arg sets it"
+            )
+            yield stage, f"{cause}: FROM {stage.base} names the image {image!r}"
 
 
-RULE = Rule("SS306", Severity.ERROR, "ARG used in FROM is not declared", check)
+RULE = Rule("SS306", Severity.ERROR, "ARG used in FROM is not declared or is empty", check)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from slimstage.compare import probe
+from slimstage.compare import httpprobe
 
 
 class _Guestbook(BaseHTTPRequestHandler):
@@ -58,7 +58,7 @@ def server() -> Iterator[ThreadingHTTPServer]:
 
 def _run(spec: dict[str, Any]) -> tuple[bool, list[dict[str, Any]]]:
     events: list[dict[str, Any]] = []
-    ok = probe.run(spec, events.append)
+    ok = httpprobe.run(spec, events.append)
     return ok, events
 
 
@@ -151,24 +151,24 @@ def test_a_later_step_that_fails_names_itself(server: ThreadingHTTPServer) -> No
 
 def test_lines_carry_events_and_other_lines_are_ignored() -> None:
     event = {"event": "ready", "at": 12.5, "status": 200}
-    assert probe.parse(probe.line(event)) == event
-    assert probe.parse("GET / 200 app log") is None
-    assert probe.parse(f"{probe.MARK} not json") is None
-    assert probe.parse(f"{probe.MARK} [1, 2]") is None
+    assert httpprobe.parse(httpprobe.line(event)) == event
+    assert httpprobe.parse("GET / 200 app log") is None
+    assert httpprobe.parse(f"{httpprobe.MARK} not json") is None
+    assert httpprobe.parse(f"{httpprobe.MARK} [1, 2]") is None
 
 
 def test_the_source_runs_as_python3_dash_c(server: ThreadingHTTPServer) -> None:
     spec = _spec(server.server_address[1], {"path": "/", "expect_body": "hello"})
     done = subprocess.run(
-        [sys.executable, "-c", probe.source(), json.dumps(spec)],
+        [sys.executable, "-c", httpprobe.source(), json.dumps(spec)],
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    events = [probe.parse(line) for line in done.stdout.splitlines()]
+    events = [httpprobe.parse(line) for line in done.stdout.splitlines()]
     assert [e["event"] for e in events if e] == ["ready", "result"]
     # It runs in images without slimstage: the standard library only.
-    assert "from slimstage" not in probe.source()
-    assert "import slimstage" not in probe.source()
+    assert "from slimstage" not in httpprobe.source()
+    assert "import slimstage" not in httpprobe.source()

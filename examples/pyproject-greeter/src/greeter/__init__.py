@@ -1,0 +1,1 @@
+"""A greeting service packaged with pyproject.toml and installed with `pip install .`."""

@@ -1,0 +1,50 @@
+"""Build arguments in FROM lines, as BuildKit reads them: the platform ARGs it predefines in the
+global scope, and its expansion of $NAME, ${NAME}, ${NAME:-default} and the like."""
+
+from __future__ import annotations
+
+import platform
+import re
+from collections.abc import Mapping
+
+_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+
+#: BuildKit predefines these in the global scope, so FROM lines may use them.
+PLATFORM_ARGS = {
+    "BUILDPLATFORM": f"linux/{_ARCH}",
+    "BUILDOS": "linux",
+    "BUILDARCH": _ARCH,
+    "TARGETPLATFORM": f"linux/{_ARCH}",
+    "TARGETOS": "linux",
+    "TARGETARCH": _ARCH,
+}
+
+_REFERENCE = re.compile(
+    r"\\(?P<escaped>\$)|\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def expand(word: str, values: Mapping[str, str]) -> tuple[str, set[str]]:
+    """Expand $NAME, ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:+alt}, ${NAME+alt} the
+    way BuildKit expands FROM lines; also return the names that were used but unset."""
+    unset: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("escaped"):
+            return "$"
+        name = match.group("braced") or match.group("bare")
+        value = values.get(name)
+        op, alt = match.group("op"), match.group("word") or ""
+        if op in (":-", "-"):
+            missing = value is None or (op == ":-" and value == "")
+            return alt if missing else str(value)
+        if op in (":+", "+"):
+            present = value is not None and (op == "+" or value != "")
+            return alt if present else ""
+        if value is None:
+            unset.add(name)
+            return ""
+        return value
+
+    return _REFERENCE.sub(replace, word), unset

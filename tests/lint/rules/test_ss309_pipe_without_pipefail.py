@@ -1,0 +1,46 @@
+from tests.lint.helpers import findings, lines
+
+PIPE = "RUN curl -sSL https://example.invalid/install.py | python3 -\n"
+
+
+def test_pipe_with_the_default_shell() -> None:
+    [finding] = findings("FROM python:3.13-slim\n" + PIPE, "SS309")
+    assert finding.line == 2
+    assert "pipefail" in finding.message
+
+
+def test_pipefail_shells() -> None:
+    for shell in (
+        '["/bin/bash", "-o", "pipefail", "-c"]',
+        '["bash", "-euxo", "pipefail", "-c"]',
+        '["/bin/zsh", "-o", "pipefail", "-c"]',
+        '["/bin/ash", "-eo", "pipefail", "-c"]',
+        '["pwsh", "-c"]',
+        '["cmd.exe", "/S", "/C"]',
+    ):
+        assert lines(f"FROM python:3.13-slim\nSHELL {shell}\n{PIPE}", "SS309") == [], shell
+
+
+def test_shells_that_do_not_set_pipefail() -> None:
+    for shell in ('["/bin/sh", "-o", "pipefail", "-c"]', '["/bin/bash", "-c"]'):
+        assert lines(f"FROM python:3.13-slim\nSHELL {shell}\n{PIPE}", "SS309") == [3], shell
+
+
+def test_the_last_shell_and_the_stage_chain_decide() -> None:
+    later = (
+        'FROM python:3.13-slim\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+        'SHELL ["/bin/sh", "-c"]\n'
+    )
+    assert lines(later + PIPE, "SS309") == [4]
+    inherited = 'FROM python:3.13-slim AS b\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM b\n'
+    assert lines(inherited + PIPE, "SS309") == []
+    unrelated = (
+        'FROM python:3.13-slim AS b\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+        "FROM python:3.13-slim\n"
+    )
+    assert lines(unrelated + PIPE, "SS309") == [4]
+
+
+def test_or_quoted_bars_and_exec_form_are_not_pipes() -> None:
+    for run in ("RUN a || b\n", 'RUN echo "a|b"\n', 'RUN ["sh", "-c", "a | b"]\n'):
+        assert lines("FROM python:3.13-slim\n" + run, "SS309") == [], run

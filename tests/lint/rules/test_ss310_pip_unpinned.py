@@ -1,0 +1,60 @@
+import pytest
+
+from tests.lint.helpers import findings, lines
+
+
+def test_unpinned_packages_are_named() -> None:
+    [finding] = findings("FROM python:3.13-slim\nRUN pip install flask==3.1.0 gunicorn\n", "SS310")
+    assert finding.line == 2
+    assert "gunicorn" in finding.message
+    assert "flask" not in finding.message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install flask",
+        "pip2 install six",
+        "pip3.13 install six",
+        "python3 -m pip install six",
+        "/opt/venv/bin/pip install six",
+        "pipx install black",
+        "pip install --upgrade pip",
+        "pip install --root-user-action=ignore poetry",
+        "pip install git+https://github.com/example/t.git#egg=t",
+        "pip install --index-url https://pypi.internal/simple six",
+    ],
+)
+def test_unpinned(command: str) -> None:
+    assert lines(f"FROM python:3.13-slim\nRUN {command}\n", "SS310") == [2]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install flask==3.1.0",
+        "pip install 'flask>=3' \"werkzeug<4\" 'click!=8.0' 'a~=1.0' b===2",
+        "pip install -r requirements.txt",
+        "pip install --requirement=requirements.txt",
+        "pip install flask -c constraints.txt",
+        "pip install .",
+        "pip install -e .",
+        "pip install dist/app-1.0-py3-none-any.whl app-1.0.tar.gz libs/toolkit",
+        "pip install git+https://github.com/example/t.git@v2#egg=t",
+        "pip install https://files.example.invalid/t-2.1.zip",
+        "pip install --root-user-action ignore --target /x --timeout 60 six==1.16.0",
+        'pipx install --python "$(command -v python3)" "poetry==1.8.5"',
+        'pip install "$PACKAGE"',
+        "pipenv install black",
+        "uv pip install six",
+        "pip download six",
+    ],
+)
+def test_pinned_or_not_judged(command: str) -> None:
+    assert lines(f"FROM python:3.13-slim\nRUN {command}\n", "SS310") == []
+
+
+def test_every_stage_and_triggers() -> None:
+    text = "FROM python:3.13-slim AS b\nRUN pip install six\nFROM python:3.13-slim\n"
+    assert lines(text, "SS310") == [2]
+    assert lines("FROM python:3.13-slim\nONBUILD RUN pip install six\n", "SS310") == [2]

@@ -1,0 +1,31 @@
+from slimstage.lint.rule import Severity
+from tests.lint.helpers import findings, lines
+
+
+def test_unpinned_packages_are_named_at_info() -> None:
+    text = "FROM debian:12\nRUN apt-get install -y --no-install-recommends libpq5=15.8 curl\n"
+    [finding] = findings(text, "SS311")
+    assert (finding.line, finding.severity) == (2, Severity.INFO)
+    assert "curl" in finding.message
+    assert "libpq5" not in finding.message
+
+
+def test_versions_releases_and_local_debs() -> None:
+    for packages in ("libpq5=15.*", "python3-venv/bookworm-backports", "./vendor/x_1.0_amd64.deb"):
+        assert lines(f"FROM debian:12\nRUN apt-get install -y {packages}\n", "SS311") == []
+
+
+def test_option_values_are_not_packages() -> None:
+    text = (
+        "FROM debian:12\nRUN apt-get install -y -t bookworm-backports "
+        "-o Dpkg::Options::=--force-confold python3-venv=3.11.2-1\n"
+    )
+    assert lines(text, "SS311") == []
+
+
+def test_apt_too_every_stage_and_triggers() -> None:
+    assert lines("FROM debian:12\nRUN apt install -y curl\n", "SS311") == [2]
+    builder = "FROM debian:12 AS b\nRUN apt-get install -y gcc\nFROM debian:12\n"
+    assert lines(builder, "SS311") == [2]
+    assert lines("FROM debian:12\nONBUILD RUN apt-get install -y gcc\n", "SS311") == [2]
+    assert lines("FROM debian:12\nRUN apt-get update && apt-get upgrade -y\n", "SS311") == []

@@ -1,0 +1,30 @@
+import pytest
+
+from tests.lint.helpers import findings, lines
+
+
+def test_install_without_yes() -> None:
+    [finding] = findings("FROM debian:12\nRUN apt-get install curl\n", "SS312")
+    assert finding.line == 2
+    assert "prompt" in finding.message
+
+
+@pytest.mark.parametrize(
+    "options",
+    ["-y", "-yq", "--yes", "--assume-yes", "-qq", "-q -q", "-q=2", "--quiet --quiet"],
+)
+def test_ways_to_say_yes(options: str) -> None:
+    assert lines(f"FROM debian:12\nRUN apt-get install {options} curl\n", "SS312") == []
+
+
+@pytest.mark.parametrize("options", ["", "-q", "--quiet", "--no-install-recommends"])
+def test_not_yes(options: str) -> None:
+    assert lines(f"FROM debian:12\nRUN apt-get install {options} curl\n", "SS312") == [2]
+
+
+def test_each_install_apt_every_stage_and_triggers() -> None:
+    text = "FROM debian:12\nRUN apt-get install -y a && apt-get install b\n"
+    assert lines(text, "SS312") == [2]
+    assert lines("FROM debian:12\nRUN apt install curl\n", "SS312") == [2]
+    assert lines("FROM debian:12 AS b\nRUN apt-get install x\nFROM debian:12\n", "SS312") == [2]
+    assert lines("FROM debian:12\nONBUILD RUN apt-get install x\n", "SS312") == [2]

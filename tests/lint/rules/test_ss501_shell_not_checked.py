@@ -1,0 +1,23 @@
+from tests.lint.helpers import findings, lines
+
+
+def test_one_finding_on_the_shell_line_for_all_its_runs() -> None:
+    text = 'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN Write-Host a\nRUN Write-Host b\n'
+    [finding] = findings(text, "SS501")
+    assert finding.line == 2
+    assert "pwsh" in finding.message
+
+
+def test_inherited_by_a_child_stage_and_reported_once() -> None:
+    text = (
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS base\nSHELL ["cmd", "/S", "/C"]\n'
+        "FROM base\nRUN dir\n"
+    )
+    assert lines(text, "SS501") == [2]
+
+
+def test_posix_shells_and_a_shell_without_runs_are_fine() -> None:
+    assert lines('FROM debian:12\nSHELL ["/bin/bash", "-c"]\nRUN echo\n', "SS501") == []
+    assert lines('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nCMD ["x"]\n', "SS501") == []
+    assert lines('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nRUN ["x"]\n', "SS501") == []
+    assert lines('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nRUN x\n', "SS501") == [2]

@@ -1,0 +1,156 @@
+"""The script each RUN gives its shell, and the Dockerfile line of each part of it."""
+
+from __future__ import annotations
+
+from slimstage.dockerfile import parse
+from slimstage.lint.runscript import Script, interpreter, scripts, shells, size
+
+
+def _scripts(text: str) -> list[Script]:
+    return scripts(parse(text))
+
+
+def _line(script: Script, needle: str) -> int:
+    """The Dockerfile line of the first occurrence of NEEDLE in the script."""
+    for number, line in enumerate(script.text.split("\n"), 1):
+        column = line.find(needle)
+        if column >= 0:
+            return script.line_of(number, column + 1)
+    raise AssertionError(f"{needle!r} not in {script.text!r}")
+
+
+def test_continuation_lines_join_into_one_line_and_map_back() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN --mount=type=cache,target=/var/cache/apt \\\n"
+        "    apt-get update && \\\n"
+        "    # a comment BuildKit drops\n"
+        "\n"
+        "    apt-get install -y curl \\\n"
+        "\t&& echo done\n"
+    )
+    [script] = _scripts(text)
+    assert "\n" not in script.text
+    assert script.text.startswith("apt-get update &&")
+    assert "comment" not in script.text
+    assert _line(script, "apt-get update") == 3
+    assert _line(script, "install") == 6
+    assert _line(script, "done") == 7
+
+
+def test_one_line_run_with_leading_blanks() -> None:
+    [script] = _scripts("FROM debian:12\n   RUN    echo   $x   \n")
+    assert script.text == "echo   $x"
+    assert _line(script, "$x") == 2
+
+
+def test_heredoc_alone_is_the_script() -> None:
+    text = "FROM debian:12\nRUN <<EOF\nset -e\ncd /app\necho $x\nEOF\nRUN echo after\n"
+    first, second = _scripts(text)
+    assert first.text == "set -e\ncd /app\necho $x"
+    assert [_line(first, w) for w in ("set", "cd", "echo")] == [3, 4, 5]
+    assert second.text == "echo after"
+    assert _line(second, "after") == 7
+
+
+def test_command_with_heredocs_is_one_script() -> None:
+    text = "FROM debian:12\nRUN cat <<A > /a && \\\n    cat <<B > /b\nfirst\nA\nsecond $y\nB\n"
+    [script] = _scripts(text)
+    assert script.text == "cat <<A > /a &&     cat <<B > /b\nfirst\nA\nsecond $y\nB"
+    assert _line(script, "<<B") == 3
+    assert _line(script, "first") == 4
+    assert _line(script, "$y") == 6
+
+
+def test_heredoc_with_a_shebang() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN <<EOF\n#!/usr/bin/env bash\n[[ -n $x ]]\nEOF\n"
+        "RUN <<EOF\n#!/usr/bin/env python3\nprint('not shell')\nEOF\n"
+    )
+    [script] = _scripts(text)  # the Python one is not a shell script
+    assert script.interpreter == "bash"
+    assert script.text == "\n[[ -n $x ]]"
+    assert _line(script, "[[") == 4
+
+
+def test_exec_form_is_not_a_script_and_onbuild_run_is() -> None:
+    text = 'FROM debian:12\nRUN ["echo", "$x"]\nONBUILD RUN echo $y\nONBUILD COPY . /app\n'
+    [script] = _scripts(text)
+    assert script.text == "echo $y"
+    assert _line(script, "$y") == 3
+
+
+def test_shell_and_variables_per_stage() -> None:
+    mentions = "echo $GLOBAL $VERSION ${APP} $OTHER $LATE $http_proxy $NOBODY"
+    text = (
+        "ARG GLOBAL=1\n"
+        "FROM debian:12 AS base\n"
+        "ARG VERSION\n"
+        "ENV APP=/app OTHER=x\n"
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+        f"RUN {mentions}\n"
+        "ENV LATE=1\n"
+        "FROM base\n"
+        f"RUN {mentions}\n"
+        "FROM debian:12\n"
+        f"RUN {mentions}\n"
+    )
+    first, child, fresh = _scripts(text)
+    # a global ARG is not seen in a stage unless declared there; LATE comes after the RUN
+    assert (first.interpreter, first.variables) == (
+        "bash",
+        ("APP", "OTHER", "VERSION", "http_proxy"),
+    )
+    # FROM base: SHELL and ENV carry over (they are in the image), ARG does not
+    assert (child.interpreter, child.variables) == (
+        "bash",
+        ("APP", "LATE", "OTHER", "http_proxy"),
+    )
+    assert (fresh.interpreter, fresh.variables) == ("sh", ("http_proxy",))
+
+
+def test_shells_that_shellcheck_cannot_read() -> None:
+    text = 'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN Write-Host hi\nRUN echo hi\n'
+    df = parse(text)
+    assert scripts(df) == []
+    found = list(shells(df))
+    assert [ins.line for ins, _, _ in found] == [3, 4]
+    assert all(shell.checkable is None and shell.set_by is not None for _, shell, _ in found)
+
+
+def test_interpreter_names() -> None:
+    assert interpreter(("/bin/sh", "-c")) == "sh"
+    assert interpreter(("/usr/bin/env", "bash", "-c")) == "bash"
+    assert interpreter(("/bin/busybox", "sh", "-c")) == "busybox sh"
+    assert interpreter(("/bin/ash", "-eo", "pipefail", "-c")) == "ash"
+    assert interpreter(("C:\\Windows\\System32\\cmd.exe", "/S", "/C")) is None
+    assert interpreter(("pwsh", "-c")) is None
+    assert interpreter(("/bin/zsh", "-c")) is None
+    assert interpreter(()) is None
+
+
+def test_size_counts_run_text() -> None:
+    df = parse("FROM debian:12\nRUN echo 12345\nCOPY a b\n")
+    assert size(df) == len("RUN echo 12345")
+
+
+def test_text_that_does_not_match_falls_back_to_the_first_line() -> None:
+    [script] = _scripts("FROM debian:12\nRUN echo hi\n")
+    assert script.line_of(5, 1) == 2  # a position past the script
+    assert script.line_of(0, 0) == 2
+
+
+def test_a_heredoc_given_to_a_shell_is_its_script() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN <<'EOF' bash -e\n[[ -n $x ]]\nEOF\n"
+        "RUN sh <<EOF\necho $y\nEOF\n"
+        "RUN python3 <<EOF\nprint('$z')\nEOF\n"
+    )
+    bash, sh, python = _scripts(text)
+    assert (bash.interpreter, bash.text, _line(bash, "[[")) == ("bash", "[[ -n $x ]]", 3)
+    assert (sh.interpreter, sh.text, _line(sh, "$y")) == ("sh", "echo $y", 6)
+    # data for another program: the shell still expands $z in it before python3 reads it
+    assert python.text == "python3 <<EOF\nprint('$z')\nEOF"
+    assert _line(python, "$z") == 9

