@@ -1,9 +1,8 @@
-"""Build Dockerfile variants side by side and measure each: the core of `slimstage compare`.
+"""Build Dockerfile variants side by side, measure and smoke-test each: `slimstage compare`.
 
-Each variant is built cold (`--no-cache`), then warm (after a one-line edit of the app in a copy
-of the context). An image is measured (one `docker save` read) while the next variant builds.
-Smoke tests run after every build and measurement is done, one at a time on a quiet engine,
-with the sidecars started once for the whole run.
+The build phase (compare.builds) builds every variant cold, then warm, and measures each image
+while the next builds; the sidecars start meanwhile. The smoke tests (compare.smokerun) run
+after that, one at a time on a quiet engine. The results are one VariantResult per variant.
 """
 
 from __future__ import annotations
