@@ -271,3 +271,23 @@ def test_analyze_reads_an_image_only_the_remote_engine_has(remote: Remote, compa
     assert document["size_bytes"] > 100_000_000
     assert any(p["name"].startswith("python3.13") for p in document["packages"]["os"])
     assert remote.docker("ps", "-aq").stdout.strip() == ""  # the run left no container there
+
+
+def test_a_docker_context_reaches_the_same_engine(
+    remote: Remote, compared: Run, tmp_path: Path
+) -> None:
+    config = tmp_path / "docker-config"  # a context of the test's own, not the user's
+    env = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"}
+    env["DOCKER_CONFIG"] = str(config)
+    created = subprocess.run(
+        [DOCKER, "context", "create", "slimstage-remote", "--docker", f"host={remote.host}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    env["DOCKER_CONTEXT"] = "slimstage-remote"
+    done = run_cli("analyze", compared.variants["Dockerfile"]["image"], "--format", "json", env=env)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert json.loads(done.stdout)["size_bytes"] > 100_000_000
