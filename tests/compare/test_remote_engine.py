@@ -101,7 +101,7 @@ def _teardown(
     if dockerd is not None:
         # A dockerd that has built and run things can take long over a graceful stop; what is
         # left of it is ended below, by the paths only it uses.
-        _stop(dockerd.pid, 10)
+        _stop(dockerd.pid, 5)
         dockerd.wait(timeout=30)
     for pid in _our_processes(work):
         _stop(pid, 5)
