@@ -82,12 +82,20 @@ def sweeper(engine: Engine) -> Iterator[Sweeper]:
 
 
 @pytest.fixture(scope="session")
-def demo_comparison(engine: Engine) -> Iterator[dict[str, VariantResult]]:
+def demo_comparison(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, VariantResult]]:
     """One real `compare` of demo/, shared by every test that needs the demo's images; the
     images are kept for the session and removed at its end."""
     prefix = f"slimstage-test-{uuid.uuid4().hex[:8]}"
     # The demo's own smoke test: every variant stores and reads a message through PostgreSQL.
-    options = CompareOptions(keep=True, tag_prefix=prefix, jobs=2, config=DEMO_SETTINGS)
+    options = CompareOptions(
+        keep=True,
+        tag_prefix=prefix,
+        jobs=2,
+        config=DEMO_SETTINGS,
+        log_dir=tmp_path_factory.mktemp("demo-build-logs"),
+    )
     results = compare_variants(engine, discover([DEMO], None), options)
     try:
         yield {r.name: r for r in results}

@@ -110,6 +110,8 @@ def test_ctrl_c_during_a_smoke_test_leaves_nothing_behind(engine: Engine, tmp_pa
             "--no-warm",
             "--smoke-timeout",
             "120",
+            "--log-dir",
+            str(tmp_path / "logs"),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -172,6 +174,8 @@ def test_build_args_and_target_reach_the_build(engine: Engine, tmp_path: Path) -
         "/hello.txt",
         "--smoke-timeout",
         "30",
+        "--log-dir",
+        str(tmp_path / "logs"),
     ]
     with_both = run_cli(*base, "--build-arg", "MSG=hello", "--target", "serve")
     assert with_both.returncode == 0, with_both.stderr[-1500:]

@@ -231,6 +231,7 @@ def compared(remote: Remote, tmp_path_factory: pytest.TempPathFactory) -> Run:
         done = run_cli(
             *("compare", str(folder), "--format", "json", "--no-warm", "--keep"),
             *("--smoke-timeout", "10", "--tag-prefix", "slimstage-remote"),
+            *("--log-dir", str(folder / "logs")),
             env=remote.env,
         )
     finally:
