@@ -79,6 +79,16 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -136,10 +146,19 @@ def _add_compare(sub: Subparsers) -> None:
     p.add_argument("--format", choices=["table", "json", "markdown"])
 
 
+def _add_reading(p: _Parser) -> None:
+    """How analyze and diff read images (options.ReadOptions)."""
+    p.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
+    p.add_argument("--no-verify", action="store_true", help="do not check blob digests")
+    p.add_argument("--max-layer-bytes", type=_size, help="largest layer tar read (64GiB)")
+    p.add_argument("--max-ratio", type=_count, help="largest expansion past 1GiB (200; 0: off)")
+
+
 def _add_analyze(sub: Subparsers) -> None:
     p = _command(sub, "analyze", "analyze:run", options.AnalyzeOptions, help="where the bytes go")
     p.add_argument("target", help="image in the engine, image archive, or OCI layout")
-    p.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
+    _add_reading(p)
+    p.add_argument("--base", help="the image TARGET was built FROM (default: found)")
     p.add_argument("--format", choices=["table", "json", "markdown"])
     p.add_argument("--top", type=_positive_int, help="largest paths to list (default 10)")
     p.add_argument(
@@ -163,7 +182,7 @@ def _add_diff(sub: Subparsers) -> None:
     )
     p.add_argument("a")
     p.add_argument("b")
-    p.add_argument("--platform")
+    _add_reading(p)
     p.add_argument("--format", choices=["table", "json", "markdown"])
     p.add_argument("--top", type=_positive_int)
 
@@ -209,6 +228,10 @@ def parse(argv: Sequence[str]) -> tuple[Callable[[Any], int], Any]:
         given["build_arg"] = dict(given["build_arg"])
     if given.pop("no_warm", False):
         given["edit"] = None
+    if given.pop("no_verify", False):
+        given["verify"] = False
+    if option_class in (options.AnalyzeOptions, options.DiffOptions):
+        given["read"] = _fill(options.ReadOptions, given)
     if option_class is options.AnalyzeOptions:
         given["gate"] = _fill(options.GateOptions, given)
     command = getattr(importlib.import_module(f"slimstage.commands.{module}"), function)

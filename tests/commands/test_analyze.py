@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from slimstage import cli
+from slimstage.image.blob import DEFAULT_LIMITS
+from slimstage.options import ReadOptions
 from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic, oci_dir
 
@@ -35,7 +38,7 @@ def test_json_has_the_documented_fields(archives: tuple[Path, Path]) -> None:
     result = _run("analyze", str(archives[0]), "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["schema"] == "slimstage.analyze/1"
+    assert document["schema"] == "slimstage.analyze/2"
     for key in (
         "size_bytes",
         "layers",
@@ -48,10 +51,18 @@ def test_json_has_the_documented_fields(archives: tuple[Path, Path]) -> None:
         "top",
         "waste",
         "visible_bytes",
+        "base",
+        "base_waste",
+        "folders",
+        "verification",
     ):
         assert key in document
     assert set(document["dive"]) >= {"efficiency", "inefficient_bytes"}
     assert document["size_bytes"] == 5000 + 300 + 12
+    assert document["visible_bytes"] == 5000 + 300 + 12
+    assert document["efficiency"] == 1.0
+    assert document["verification"]["verified"] is True
+    assert document["folders"][0] == {"path": "/", "bytes": 5312, "files": 3, "base_bytes": 0}
     assert "analyze: reading" in result.stderr  # progress on stderr, stdout stays JSON
 
 
@@ -100,3 +111,52 @@ def test_bad_input_is_one_line_and_a_code(args: list[str], message: str | None) 
     assert result.stderr.strip().splitlines()[-1].startswith("slimstage: error:")
     if message:
         assert message in result.stderr
+
+
+def test_reading_flags_fill_the_read_options() -> None:
+    _, chosen = cli.parse(
+        [
+            "analyze",
+            "img.tar",
+            "--no-verify",
+            "--max-layer-bytes",
+            "2GiB",
+            "--max-ratio",
+            "0",
+            "--base",
+            "python:3.13-slim",
+            "--platform",
+            "linux/arm64",
+        ]
+    )
+    assert chosen.read == ReadOptions(
+        platform="linux/arm64",
+        verify=False,
+        max_layer_bytes=2 << 30,
+        max_ratio=0,
+        base="python:3.13-slim",
+    )
+    _, plain = cli.parse(["diff", "a.tar", "b.tar"])
+    assert plain.read == ReadOptions()
+
+
+def test_the_read_defaults_are_the_readers_defaults() -> None:
+    defaults = ReadOptions()
+    assert (defaults.max_layer_bytes, defaults.max_ratio) == (
+        DEFAULT_LIMITS.max_bytes,
+        DEFAULT_LIMITS.max_ratio,
+    )
+    assert defaults.verify
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--max-ratio", "-1"], "must be 0 or more"),
+        (["--max-layer-bytes", "lots"], "not a size"),
+    ],
+)
+def test_bad_reading_flags(args: list[str], message: str) -> None:
+    result = _run("analyze", "x.tar", *args)
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -51,7 +51,7 @@ def test_diff_json(archives: tuple[Path, Path]) -> None:
     result = run_cli("diff", str(archives[0]), str(archives[1]), "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["schema"] == "slimstage.diff/1"
+    assert document["schema"] == "slimstage.diff/2"
     removed = document["only_in_a"]
     assert removed["bytes"] == 5300
     assert removed["files"] == 2

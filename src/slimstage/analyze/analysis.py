@@ -2,36 +2,51 @@
 
 Data flows one way: source (engine or file) -> image archive reader -> filetree -> the
 analyses here -> a report. Nothing here talks to the engine or prints. Each analysis declares
-the file contents it needs (its NEEDS); the layer reader keeps exactly their union.
+the file contents it needs (its NEEDS); the layer reader keeps exactly their union. Everything
+taken from the image that a report prints is redacted here (secrets.redact), so no renderer can
+print a secret value.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import heapq
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from functools import partial
 
-from slimstage.analyze import divecompat, filetree, leftovers, packages, secrets
+from slimstage.analyze import divecompat, filetree, leftovers, origin, packages, secrets
+from slimstage.analyze.folders import FolderSize, folder_sizes
+from slimstage.analyze.origin import Origin
+from slimstage.analyze.secrets import redact
 from slimstage.image import layer
-from slimstage.image.archive import Image, LayerReader
-from slimstage.image.layer import HARDLINK, REG, Entry, LayerSummary
+from slimstage.image.archive import Image, LayerReader, Verification
+from slimstage.image.blob import DEFAULT_LIMITS, Limits
+from slimstage.image.layer import KIND_CODE, LayerSummary
 
 NEEDS = (*packages.NEEDS, *secrets.NEEDS)
+_FILE_KINDS = (KIND_CODE["file"], KIND_CODE["hardlink"])
+_INDEX = 0xFFFFFFFF
 
-#: How analyze reads each layer blob: a summary of its entries, keeping what NEEDS ask for.
-read_layer: LayerReader[LayerSummary] = partial(layer.scan, needs=NEEDS)
+
+def layer_reader(limits: Limits = DEFAULT_LIMITS) -> LayerReader[LayerSummary]:
+    """How analyze reads each layer blob: its entries, keeping what NEEDS ask for."""
+    return partial(layer.scan, needs=NEEDS, limits=limits)
+
+
+read_layer = layer_reader()
 
 
 @dataclass(frozen=True)
 class LayerReport:
     index: int
     digest: str
-    created_by: str
+    created_by: str  # secret values redacted
     size_bytes: int  # the sum of the layer's regular-file sizes
     files_added: int
     files_modified: int
     files_deleted: int
+    from_base: bool  # the layer is the base image's (see `base`)
+    wasted_bytes: int  # of its bytes, those later layers hide
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class Packages:
     os: list[packages.Owned]
     python: list[packages.Owned]
     unowned_bytes: int
+    unowned_base_bytes: int = 0  # of unowned_bytes, those in files the base image brought
 
 
 @dataclass(frozen=True)
@@ -58,12 +74,18 @@ class Analysis:
     wasted_bytes: int  # size_bytes - visible_bytes
     efficiency: float  # visible_bytes / size_bytes
     waste: filetree.Waste
+    base_waste: filetree.Waste  # of waste, the bytes the base image's layers store
+    base_visible_bytes: int  # of visible_bytes, those the base image's layers provide
     dive: divecompat.DiveFigures
     layers: list[LayerReport]
     leftovers: list[leftovers.Leftover]
     packages: Packages
     secrets: list[secrets.Secret]
     top: list[PathSize]
+    folders: list[FolderSize]
+    base: Origin
+    verification: Verification
+    python_versions: list[str]
     bytecode_disabled: bool
 
 
@@ -72,104 +94,154 @@ class FileFacts:
     size: int
     owner: str | None
     leftover: str | None
+    ref: int  # the entry in the stacked layers (filetree.Stacked), for its content digest
 
 
 @dataclass(frozen=True)
 class Examined:
     analysis: Analysis
     files: dict[str, FileFacts]  # every visible file, by path without the leading slash
+    stacked: filetree.Stacked
+
+    def digest(self, path: str) -> int | None:
+        ref = self.files[path].ref
+        return self.stacked.tables[ref >> 32].digest(ref & _INDEX)
 
 
-def visible_files(stacked: filetree.Stacked) -> dict[str, int]:
-    return {
-        path: node.entry.size
-        for path, node in stacked.files()
-        if node.entry is not None and node.entry.kind in (REG, HARDLINK)
-    }
+def _visible(stacked: filetree.Stacked) -> tuple[dict[str, int], dict[str, int]]:
+    """Every visible regular file (and hard link), by path: its ref, and its size (in the same
+    order)."""
+    kinds = [table.kinds for table in stacked.tables]
+    all_sizes = [table.sizes for table in stacked.tables]
+    refs: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    for path, ref in stacked.files():
+        layer, index = ref >> 32, ref & _INDEX
+        if kinds[layer][index] in _FILE_KINDS:
+            refs[path] = ref
+            sizes[path] = all_sizes[layer][index]
+    return refs, sizes
 
 
-def _kept_contents(stacked: filetree.Stacked) -> dict[str, bytes]:
-    return {
-        path: node.entry.content
-        for path, node in stacked.files()
-        if node.entry is not None and node.entry.content is not None
-    }
+def _kept_contents(stacked: filetree.Stacked, refs: dict[str, int]) -> dict[str, bytes]:
+    """The kept first bytes of visible files (the version that is visible)."""
+    out = {}
+    for number, table in enumerate(stacked.tables):
+        for index, content in table.contents.items():
+            path = table.paths[index]
+            if refs.get(path) == (number << 32 | index):
+                out[path] = content
+    return out
 
 
 def _resolver(
-    stacked: filetree.Stacked, visible: dict[str, int]
+    stacked: filetree.Stacked, sizes: dict[str, int]
 ) -> Callable[[str], tuple[str, int] | None]:
+    """Listed path -> (real path, size): through symlinked folders (merged /usr lists /bin/bash,
+    the file is /usr/bin/bash), not through a symlink that is the listed file itself."""
+    folders: dict[str, str | None] = {}
+
     def resolve(listed: str) -> tuple[str, int] | None:
         path = listed.strip("/")
-        if path not in visible:
-            # Merged /usr: dpkg lists /bin/bash, the file is stored at /usr/bin/bash.
-            found = stacked.resolve(path, follow_last=False)
-            if found is None:
-                return None
-            path = found[0]
-        return (path, visible[path]) if path in visible else None
+        if path in sizes:
+            return path, sizes[path]
+        head, _, name = path.rpartition("/")
+        if head not in folders:
+            found = stacked.resolve(head) if head else ("", stacked.root)
+            folders[head] = found[0] if found is not None and type(found[1]) is dict else None
+        real = folders[head]
+        if real is None:
+            return None
+        path = f"{real}/{name}" if real else name
+        return (path, sizes[path]) if path in sizes else None
 
     return resolve
 
 
-def _digest(entry: Entry) -> int | None:
-    """An entry's CRC-32, read from its file when the scan skipped the content."""
-    if entry.digest is not None:
-        return entry.digest
-    if entry.location is None or entry.offset < 0:
-        return None
-    crc, left = 0, entry.size
-    with open(entry.location, "rb") as handle:
-        handle.seek(entry.offset)
-        while left > 0:
-            chunk = handle.read(min(left, 1 << 20))
-            if not chunk:
-                return None
-            crc, left = zlib.crc32(chunk, crc), left - len(chunk)
-    return crc
-
-
-def same_content(old: Entry, new: Entry) -> bool:
-    if old.size != new.size:
-        return False
-    first = _digest(old)
-    return first is not None and first == _digest(new)
-
-
-def analyze(image: Image[LayerSummary], *, top: int = 10) -> Analysis:
-    return examine(image, top=top, keep_files=False).analysis
-
-
-def _layer_reports(image: Image[LayerSummary], stacked: filetree.Stacked) -> list[LayerReport]:
+def _layer_reports(
+    image: Image[LayerSummary], stacked: filetree.Stacked, base: Origin
+) -> list[LayerReport]:
     return [
         LayerReport(
-            layer.index,
-            layer.digest,
-            layer.created_by,
-            layer.summary.file_bytes,
+            item.index,
+            redact(item.digest),
+            redact(item.created_by),
+            item.summary.file_bytes,
             stats.added,
             stats.modified,
             stats.deleted,
+            origin.is_base(item.index, base),
+            waste.total,
         )
-        for layer, stats in zip(image.layers, stacked.layer_stats, strict=True)
+        for item, stats, waste in zip(
+            image.layers, stacked.layer_stats, stacked.stored_waste, strict=True
+        )
     ]
 
 
-def examine(image: Image[LayerSummary], *, top: int = 10, keep_files: bool = True) -> Examined:
-    """Analyze an image and (with keep_files) keep what each visible file is, for `diff`."""
-    entries = [layer.summary.entries for layer in image.layers]
-    stacked = filetree.stack(entries, same_content)
-    visible = visible_files(stacked)
-    visible_bytes = sum(visible.values())
-    size = stacked.stored_bytes
-    env = image.env
-    bytecode_disabled = bool(env.get("PYTHONDONTWRITEBYTECODE"))
-    owned, unowned, owner_of = packages.attribute(
-        packages.owners(_kept_contents(stacked)), _resolver(stacked, visible), visible
+def _base_waste(stacked: filetree.Stacked, base: Origin) -> filetree.Waste:
+    total = filetree.Waste()
+    for waste in stacked.stored_waste[: base.base_layers]:
+        for cause in filetree.CAUSES:
+            total.add(cause, getattr(waste, cause))
+    return total
+
+
+def _files(
+    refs: dict[str, int], sizes: dict[str, int], base: Origin
+) -> Iterator[tuple[str, int, bool]]:
+    """(path, size, from the base image) of every visible file."""
+    layers = base.base_layers
+    return (
+        (path, size, ref >> 32 < layers)
+        for (path, ref), size in zip(refs.items(), sizes.values(), strict=True)
     )
-    found_secrets = secrets.in_layers(
-        ((layer.index, layer.summary.entries) for layer in image.layers), set(visible)
-    ) + secrets.in_config(env, [layer.created_by for layer in image.layers])
+
+
+def _packages(
+    stacked: filetree.Stacked, refs: dict[str, int], sizes: dict[str, int], base: Origin
+) -> tuple[Packages, dict[str, str]]:
+    """Bytes by owner, split by origin, and each owned file's owner."""
+    owned, unowned, owner_of = packages.attribute(
+        packages.owners(_kept_contents(stacked, refs)),
+        _resolver(stacked, sizes),
+        sizes,
+        lambda path: refs[path] >> 32 < base.base_layers,
+    )
+    unowned_base = sum(
+        size
+        for path, size, from_base in _files(refs, sizes, base)
+        if from_base and path not in owner_of
+    )
+    found = Packages(
+        os=[_redacted(o) for o in owned if o.manager != "python"],
+        python=[_redacted(o) for o in owned if o.manager == "python"],
+        unowned_bytes=unowned,
+        unowned_base_bytes=unowned_base,
+    )
+    return found, owner_of
+
+
+def _secrets(image: Image[LayerSummary], refs: dict[str, int]) -> list[secrets.Secret]:
+    history = [item.created_by for item in image.layers]
+    in_files = secrets.in_layers(((i.index, i.summary.table) for i in image.layers), set(refs))
+    return in_files + secrets.in_config(image.env, history, image.config.labels)
+
+
+def examine(
+    image: Image[LayerSummary], *, top: int = 10, keep_files: bool = True, base: Origin | None
+) -> Examined:
+    """Analyze an image and (with keep_files) keep what each visible file is, for `diff`."""
+    tables = [item.summary.table for item in image.layers]
+    base = base or origin.from_history(image.config.history, len(tables))
+    stacked = filetree.stack(tables)
+    refs, sizes = _visible(stacked)
+    visible_bytes = sum(sizes.values())
+    size = stacked.stored_bytes
+    versions = leftovers.python_versions(refs)
+    bytecode = leftovers.Bytecode(sizes, versions)
+    owned, owner_of = _packages(stacked, refs, sizes, base)
+    largest = heapq.nlargest(top, sizes.items(), key=lambda item: item[1])
     result = Analysis(
         source=image.source,
         layout=image.layout,
@@ -178,25 +250,46 @@ def examine(image: Image[LayerSummary], *, top: int = 10, keep_files: bool = Tru
         wasted_bytes=size - visible_bytes,
         efficiency=1.0 if size == 0 else visible_bytes / size,
         waste=stacked.waste,
-        dive=divecompat.figures(entries)[0],
-        layers=_layer_reports(image, stacked),
-        leftovers=leftovers.find(visible.items(), bytecode_disabled=bytecode_disabled),
-        packages=Packages(
-            os=[o for o in owned if o.manager != "python"],
-            python=[o for o in owned if o.manager == "python"],
-            unowned_bytes=unowned,
-        ),
-        secrets=found_secrets,
-        top=[PathSize("/" + p, s) for p, s in sorted(visible.items(), key=lambda i: -i[1])[:top]],
-        bytecode_disabled=bytecode_disabled,
+        base_waste=_base_waste(stacked, base),
+        base_visible_bytes=sum(s for _, s, from_base in _files(refs, sizes, base) if from_base),
+        dive=divecompat.figures(tables)[0],
+        layers=_layer_reports(image, stacked, base),
+        leftovers=[
+            _examples_redacted(lo) for lo in leftovers.find(_files(refs, sizes, base), bytecode)
+        ],
+        packages=owned,
+        secrets=_secrets(image, refs),
+        top=[PathSize(redact("/" + p), s) for p, s in largest],
+        folders=folder_sizes(_files(refs, sizes, base), visible_bytes),
+        base=base,
+        verification=image.verification,
+        python_versions=sorted(versions),
+        bytecode_disabled=bool(image.env.get("PYTHONDONTWRITEBYTECODE")),
     )
+    categorize = leftovers.Categorizer(bytecode)
     files = {
-        path: FileFacts(
-            size,
-            owner_of.get(path),
-            leftovers.category_of(path, bytecode_disabled=bytecode_disabled) if size else None,
-        )
-        for path, size in visible.items()
+        path: FileFacts(size, owner_of.get(path), categorize(path) if size else None, refs[path])
+        for path, size in sizes.items()
         if keep_files
     }
-    return Examined(result, files)
+    return Examined(result, files, stacked)
+
+
+def _redacted(owned: packages.Owned) -> packages.Owned:
+    return packages.Owned(
+        redact(owned.name),
+        owned.manager,
+        owned.bytes,
+        owned.files,
+        redact(owned.version),
+        redact(owned.location),
+        owned.base_bytes,
+    )
+
+
+def _examples_redacted(leftover: leftovers.Leftover) -> leftovers.Leftover:
+    return replace(leftover, examples=tuple(redact(path) for path in leftover.examples))
+
+
+def analyze(image: Image[LayerSummary], *, top: int = 10, base: Origin | None = None) -> Analysis:
+    return examine(image, top=top, keep_files=False, base=base).analysis
