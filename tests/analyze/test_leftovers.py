@@ -130,3 +130,13 @@ def test_find_groups_sums_and_lists_the_largest_examples_first() -> None:
 def test_every_category_has_a_distinct_name() -> None:
     names = [name for name, _ in CATEGORIES]
     assert len(names) == len(set(names))
+
+
+def test_a_source_that_is_a_symlink_makes_its_bytecode_importable() -> None:
+    # Debian: /usr/lib/python3.13/sitecustomize.py -> /etc/python3.13/sitecustomize.py
+    files = {f"{STDLIB}/os.py": 1, f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc": 1}
+    bytecode = Bytecode(files, python_versions(files), {f"{STDLIB}/sitecustomize.py"})
+    assert not bytecode.leftover(f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc")
+    assert Bytecode(files, python_versions(files)).leftover(
+        f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc"
+    )

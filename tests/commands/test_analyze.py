@@ -113,6 +113,16 @@ def test_bad_input_is_one_line_and_a_code(args: list[str], message: str | None) 
         assert message in result.stderr
 
 
+@pytest.mark.parametrize("target", ["/no/such/thing.tar", "./missing", "gone.tar.gz"])
+def test_a_missing_file_is_exit_2_without_any_docker_cli(tmp_path: Path, target: str) -> None:
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}  # no docker anywhere on it
+    result = run_cli("analyze", target, env=env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"slimstage: error: {target}: no such file or folder"
+    )
+
+
 def test_reading_flags_fill_the_read_options() -> None:
     _, chosen = cli.parse(
         [
@@ -160,3 +170,34 @@ def test_bad_reading_flags(args: list[str], message: str) -> None:
     result = _run("analyze", "x.tar", *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.engine
+def test_the_demos_images_tell_the_base_from_their_own_layers(
+    demo_images: dict[str, str],
+) -> None:
+    single = json.loads(_run("analyze", demo_images["Dockerfile"], "--format", "json").stdout)
+    # Built FROM the python:3.13-slim stand-in, whose label names it: its own layers decide.
+    assert single["base"]["found_by"] == "base image layers"
+    assert single["base"]["base_image"] == "python:3.13-slim"
+    base_layers = single["base"]["base_layers"]
+    assert [layer["from_base"] for layer in single["layers"]] == [
+        i < base_layers for i in range(len(single["layers"]))
+    ]
+    by = {lo["category"]: lo for lo in single["leftovers"]}
+    compilers = by["compilers"]
+    assert compilers["bytes"] - compilers["base_bytes"] > 10_000_000  # build-essential: yours
+    assert by["headers"]["base_bytes"] > 0  # the base's own python3-dev headers
+    # PYTHONDONTWRITEBYTECODE is set, yet the standard library's bytecode is read at every
+    # start: it is not a leftover.
+    assert single["bytecode_disabled"] is True
+    bytecode = by.get("bytecode", {"examples": []})
+    assert not any(e.startswith("/usr/lib/python3.13/") for e in bytecode["examples"])
+    assert single["python_versions"] == ["3.13"]
+    runtime = json.loads(
+        _run("analyze", demo_images["multistage-runtime"], "--format", "json").stdout
+    )
+    # The runtime base names no image it stands in for: the history decides.
+    assert runtime["base"]["found_by"] == "history (heuristic)"
+    assert runtime["base"]["base_layers"] == 1
+    assert runtime["verification"]["verified"] is True

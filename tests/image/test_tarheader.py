@@ -66,4 +66,5 @@ def test_member_fields_are_parsed_when_asked_for() -> None:
     header = craft.header("x", 5, b"2", link="target")
     member = Member("x", 5, b"2", 512, header, {"uid": "7"})
     assert (member.linkname, member.uid, member.gid, member.mode) == ("target", 7, 0, 0o644)
-    assert not member.isreg() and not member.isdir()
+    assert not member.isreg()
+    assert not member.isdir()

@@ -25,6 +25,7 @@ from slimstage.image.layer import KIND_CODE, LayerSummary
 
 NEEDS = (*packages.NEEDS, *secrets.NEEDS)
 _FILE_KINDS = (KIND_CODE["file"], KIND_CODE["hardlink"])
+_SYMLINK = KIND_CODE["symlink"]
 _INDEX = 0xFFFFFFFF
 
 
@@ -108,19 +109,23 @@ class Examined:
         return self.stacked.tables[ref >> 32].digest(ref & _INDEX)
 
 
-def _visible(stacked: filetree.Stacked) -> tuple[dict[str, int], dict[str, int]]:
+def _visible(stacked: filetree.Stacked) -> tuple[dict[str, int], dict[str, int], set[str]]:
     """Every visible regular file (and hard link), by path: its ref, and its size (in the same
-    order)."""
+    order); and the paths of the visible symlinks."""
     kinds = [table.kinds for table in stacked.tables]
     all_sizes = [table.sizes for table in stacked.tables]
     refs: dict[str, int] = {}
     sizes: dict[str, int] = {}
+    links: set[str] = set()
     for path, ref in stacked.files():
         layer, index = ref >> 32, ref & _INDEX
-        if kinds[layer][index] in _FILE_KINDS:
+        kind = kinds[layer][index]
+        if kind in _FILE_KINDS:
             refs[path] = ref
             sizes[path] = all_sizes[layer][index]
-    return refs, sizes
+        elif kind == _SYMLINK:
+            links.add(path)
+    return refs, sizes, links
 
 
 def _kept_contents(stacked: filetree.Stacked, refs: dict[str, int]) -> dict[str, bytes]:
@@ -235,11 +240,11 @@ def examine(
     tables = [item.summary.table for item in image.layers]
     base = base or origin.from_history(image.config.history, len(tables))
     stacked = filetree.stack(tables)
-    refs, sizes = _visible(stacked)
+    refs, sizes, links = _visible(stacked)
     visible_bytes = sum(sizes.values())
     size = stacked.stored_bytes
     versions = leftovers.python_versions(refs)
-    bytecode = leftovers.Bytecode(sizes, versions)
+    bytecode = leftovers.Bytecode(sizes, versions, links)
     owned, owner_of = _packages(stacked, refs, sizes, base)
     largest = heapq.nlargest(top, sizes.items(), key=lambda item: item[1])
     result = Analysis(

@@ -11,7 +11,7 @@ standing alone where its source would be is a sourceless module and is imported:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 # (category, pattern over the path without a leading slash). First match wins.
@@ -63,11 +63,22 @@ def python_versions(paths: Iterable[str]) -> frozenset[str]:
 
 
 class Bytecode:
-    """Tells importable bytecode from bytecode nothing can import, in one image."""
+    """Tells importable bytecode from bytecode nothing can import, in one image whose visible
+    files are FILES and visible symlinks LINKS (a source may be a symlink: Debian's
+    sitecustomize.py is)."""
 
-    def __init__(self, visible: dict[str, int] | set[str], versions: frozenset[str]) -> None:
-        self.visible = visible
+    def __init__(
+        self,
+        files: Container[str],
+        versions: frozenset[str],
+        links: Container[str] = frozenset(),
+    ) -> None:
+        self.files = files
+        self.links = links
         self.versions = versions
+
+    def _present(self, path: str) -> bool:
+        return path in self.files or path in self.links
 
     def leftover(self, path: str) -> bool:
         folder, _, name = path.rpartition("/")
@@ -76,12 +87,12 @@ class Bytecode:
         parent, _, last = folder.rpartition("/")
         if last != "__pycache__":
             # Legacy place: ignored when the source is beside it, imported when it is not.
-            return f"{path[:-1]}" in self.visible
+            return self._present(path[:-1])
         match = _PYC.match(name)
         if match is None:
             return False  # not a name the import system writes: no telling
         source = f"{parent}/{match['name']}.py" if parent else f"{match['name']}.py"
-        if source not in self.visible:
+        if not self._present(source):
             return True  # orphaned: the import system uses __pycache__ only beside a source
         tag = _CPYTHON_TAG.match(match["tag"])
         return bool(self.versions and tag and f"3.{tag.group(1)}" not in self.versions)
