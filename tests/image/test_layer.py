@@ -22,6 +22,7 @@ from slimstage.image.layer import (
     content_limit,
     measure,
     normalize,
+    same_content,
     scan,
 )
 from tests.imagebuild import layer_tar
@@ -237,3 +238,21 @@ def test_truncated_archive_is_a_clear_error(tmp_path: Path) -> None:
 def test_not_a_tar_is_a_clear_error() -> None:
     with pytest.raises(UsageError, match="not a readable image archive"):
         layer_sizes(io.BytesIO(b"this is not a tar archive" * 40))
+
+
+def test_same_content_by_digest_or_by_bytes(tmp_path: Path) -> None:
+    blob = layer_tar(
+        [("file", "a", "x" * 3000), ("file", "b", "x" * 3000), ("file", "c", "x" * 2999 + "y")]
+    )
+    path = tmp_path / "layer.tar"
+    path.write_bytes(blob)
+    with FileRange.open(str(path), 0, len(blob)) as stream:
+        skipped = scan(stream, "t", str(path)).table
+    assert same_content(skipped, 0, skipped, 1)
+    assert not same_content(skipped, 0, skipped, 2)
+    assert list(skipped.digests) == [-1, -1, -1]  # compared byte for byte, not digested
+    streamed = scan(io.BytesIO(blob), "t").table
+    for one in (skipped, streamed):
+        for other in (skipped, streamed):
+            assert same_content(one, 0, other, 1)
+            assert not same_content(one, 0, other, 2)

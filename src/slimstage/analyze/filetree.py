@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from slimstage.image.layer import KIND_CODE, SYMLINK, EntryTable
+from slimstage.image.layer import KIND_CODE, SYMLINK, EntryTable, same_content
 
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
@@ -213,11 +213,10 @@ class _Stacker:
         self.hide(path, old, "rewritten_unchanged" if same else "overwritten")
 
     def same(self, old: int, new: int) -> bool:
-        result = self.result
-        if result.size(old) != result.size(new):
-            return False
-        first = result.tables[old >> 32].digest(old & 0xFFFFFFFF)
-        return first is not None and first == result.tables[new >> 32].digest(new & 0xFFFFFFFF)
+        tables = self.result.tables
+        return same_content(
+            tables[old >> 32], old & 0xFFFFFFFF, tables[new >> 32], new & 0xFFFFFFFF
+        )
 
     def add(self, layer: int, table: EntryTable, stats: LayerStats) -> None:
         """A layer's own entries, over what the layers below left."""

@@ -9,6 +9,7 @@ paths escaping the root, oversized tar headers, truncation, layers larger than t
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from array import array
@@ -168,6 +169,29 @@ class EntryTable:
                 crc, left = zlib.crc32(chunk, crc), left - len(chunk)
         self.digests[index] = crc
         return crc
+
+
+def same_content(a: EntryTable, i: int, b: EntryTable, j: int) -> bool:
+    """Whether regular file I of A and J of B hold the same bytes: by their digests when both
+    were taken, else by comparing the bytes where they lie (a difference ends it early)."""
+    size = a.sizes[i]
+    if size != b.sizes[j]:
+        return False
+    known_a, known_b = a.digests[i], b.digests[j]
+    if known_a >= 0 and known_b >= 0:
+        return known_a == known_b
+    if a.location is None or b.location is None or a.offsets[i] < 0 or b.offsets[j] < 0:
+        first = a.digest(i)
+        return first is not None and first == b.digest(j)
+    with open(a.location, "rb", buffering=0) as one, open(b.location, "rb", buffering=0) as two:
+        position = 0
+        while position < size:
+            step = min(CHUNK, size - position)
+            left = os.pread(one.fileno(), step, a.offsets[i] + position)
+            if len(left) != step or left != os.pread(two.fileno(), step, b.offsets[j] + position):
+                return False
+            position += step
+    return True
 
 
 @dataclass(frozen=True)
