@@ -8,7 +8,7 @@ from slimstage.analyze.analysis import Analysis, LayerReport, Packages
 from slimstage.analyze.divecompat import DiveFigures
 from slimstage.analyze.filetree import Waste
 from slimstage.analyze.origin import NOT_FOUND
-from slimstage.image.assembly import Verification
+from slimstage.image.layerlist import Verification
 
 
 def layer_report(

@@ -39,10 +39,14 @@ def _read(
 ) -> archive.Image[LayerSummary]:
     """Read as slimstage reads it: a folder by its index, a file in place (or as a stream)."""
     if path.is_dir():
-        return archive.read_directory(path, read_layer=read_layer, platform=platform, verify=verify)
+        image = archive.read_directory(
+            path, read_layer=read_layer, platform=platform, verify=verify
+        )
+        assert image.verification.verified is verify
+        return image
     location = None if streamed else str(path)
     with path.open("rb") as stream:
-        return archive.read_stream(
+        image = archive.read_stream(
             stream,
             str(path),
             read_layer=read_layer,
@@ -50,6 +54,8 @@ def _read(
             location=location,
             verify=verify,
         )
+    assert image.verification.verified is verify  # every layer is read (and judged) by now
+    return image
 
 
 @pytest.fixture(params=["in place", "streamed"])

@@ -9,7 +9,8 @@ import pytest
 
 from slimstage.errors import UsageError
 from slimstage.image import assembly
-from slimstage.image.assembly import Blob, algorithm_for, check_json_digest, name_digest
+from slimstage.image.assembly import algorithm_for, check_json_digest
+from slimstage.image.layerlist import Blob, name_digest
 from slimstage.image.manifest import Descriptor, ImageConfig, Plan
 from tests.imagebuild import compress, layer_tar
 
@@ -64,16 +65,18 @@ def _blob(digest: str, size: int = len(LAYER), compressed: bool = False) -> Blob
 
 def test_diff_ids_must_match_and_count() -> None:
     plan = Plan("docker-archive (classic)", "c.json", None, ("x/layer.tar",))
-    image = assembly.assemble("s", plan, _config(SHA), [_blob(SHA)], True)
+    image = assembly.assemble("s", plan, _config(SHA), iter([_blob(SHA)]), True)
     assert image.verification.checked == ("config", "layer diff_ids in the config")
+    wrong = assembly.assemble("s", plan, _config("sha256:" + "1" * 64), iter([_blob(SHA)]), True)
     with pytest.raises(UsageError, match="does not match its diff_id"):
-        assembly.assemble("s", plan, _config("sha256:" + "1" * 64), [_blob(SHA)], True)
+        wrong.layers[0]
     with pytest.raises(UsageError, match="lists 2 diff_ids for 1 layers"):
-        assembly.assemble("s", plan, _config(SHA, SHA), [_blob(SHA)], True)
+        assembly.assemble("s", plan, _config(SHA, SHA), iter([_blob(SHA)]), True)
 
 
 def test_descriptor_sizes_must_match() -> None:
     layer = Descriptor(SHA, len(LAYER) + 1)
     plan = Plan("oci-layout", "c", None, (layer,))
+    image = assembly.assemble("s", plan, _config(SHA), iter([_blob(SHA)]), True)
     with pytest.raises(UsageError, match=f"is {len(LAYER)} bytes, its manifest says"):
-        assembly.assemble("s", plan, _config(SHA), [_blob(SHA)], True)
+        list(image.layers)

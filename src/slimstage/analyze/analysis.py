@@ -237,9 +237,9 @@ def examine(
     image: Image[LayerSummary], *, top: int = 10, keep_files: bool = True, base: Origin | None
 ) -> Examined:
     """Analyze an image and (with keep_files) keep what each visible file is, for `diff`."""
-    tables = [item.summary.table for item in image.layers]
-    base = base or origin.from_history(image.config.history, len(tables))
-    stacked = filetree.stack(tables)
+    base = base or origin.from_history(image.config.history, len(image.layers))
+    stacked = filetree.stack(item.summary.table for item in image.layers)
+    tables = stacked.tables
     refs, sizes, links = _visible(stacked)
     visible_bytes = sum(sizes.values())
     size = stacked.stored_bytes

@@ -19,7 +19,7 @@ or an int naming a non-folder entry: layer << 32 | its index in that layer's tab
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -249,8 +249,9 @@ class _Stacker:
             parent[path] = base | index
 
 
-def stack(layers: Sequence[EntryTable]) -> Stacked:
-    """Stack layers in order. Overwritten files of the same size are compared by content."""
+def stack(layers: Iterable[EntryTable]) -> Stacked:
+    """Stack layers in order (each as it comes: the next may still be being read). Overwritten
+    files of the same size are compared by content."""
     stacker = _Stacker()
     result = stacker.result
     for index, table in enumerate(layers):

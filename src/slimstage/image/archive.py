@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from slimstage.image import indexed, layoutdir, streamed
-from slimstage.image.assembly import Image, ImageLayer, LayerReader, T, Verification
+from slimstage.image.assembly import Image, LayerReader, T
 from slimstage.image.blob import Expanded, Limits, compression_of, peek
+from slimstage.image.layerlist import ImageLayer, Verification
 from slimstage.image.manifest import default_platform
 from slimstage.image.tarstream import Source
 

@@ -9,16 +9,17 @@ them the same way for all three.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from slimstage.errors import UsageError
 from slimstage.image import manifest, workers
 from slimstage.image.blob import Hashing, compression_of, peek
 from slimstage.image.filerange import FileRange
-from slimstage.image.manifest import Descriptor, ImageConfig, Plan
+from slimstage.image.layerlist import Blob, LayerList, Verification, name_digest
+from slimstage.image.manifest import ImageConfig, Plan
 from slimstage.image.printable import printable
 from slimstage.image.tarstream import Source
 
@@ -31,43 +32,19 @@ PARALLEL_BYTES = 32 << 20
 
 
 @dataclass(frozen=True)
-class Verification:
-    """Which digests were checked; the JSON `verification` object of `analyze`."""
-
-    verified: bool  # every digest listed in checked was computed and matched
-    checked: tuple[str, ...]
-    not_checked: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ImageLayer(Generic[T]):
-    index: int
-    digest: str  # the blob's name in the archive (e.g. blobs/sha256/<hex> or <id>/layer.tar)
-    created_by: str
-    summary: T  # what the LayerReader made of the blob
-
-
-@dataclass(frozen=True)
 class Image(Generic[T]):
     source: str
     layout: str  # "docker-archive (classic)", "docker-archive (oci)", "oci-layout"
     config: ImageConfig
-    layers: tuple[ImageLayer[T], ...]
-    verification: Verification
+    layers: LayerList[T]  # read as they are needed, in order
 
     @property
     def env(self) -> dict[str, str]:
         return self.config.env
 
-
-@dataclass(frozen=True)
-class Blob(Generic[T]):
-    """One layer blob as read: the reader's summary and what reading it showed."""
-
-    summary: T
-    digest: str | None  # algorithm:hex of every byte of the blob; None when not verifying
-    compressed: bool
-    size: int
+    @property
+    def verification(self) -> Verification:
+        return self.layers.verification()
 
 
 def algorithm_for(name: str) -> str:
@@ -86,15 +63,6 @@ def read_blob(
         hashing.drain()
         return Blob(summary, hashing.digest, compression_of(head) != "none", hashing.count)
     return Blob(summary, None, compression_of(head) != "none", getattr(stream, "size", -1))
-
-
-def name_digest(name: str) -> str | None:
-    """The digest a blob's name states (blobs/<algorithm>/<hex>), or None."""
-    if not name.startswith("blobs/"):
-        return None
-    algorithm, _, hexdigest = name[len("blobs/") :].partition("/")
-    digest = f"{algorithm}:{hexdigest}"
-    return digest if manifest.DIGEST.fullmatch(digest) else None
 
 
 def check_json_digest(name: str, data: bytes, verify: bool) -> None:
@@ -123,68 +91,17 @@ class _Bytes:
         return out
 
 
-def _layer_name(layer: Descriptor | str) -> str:
-    return layer.blob if isinstance(layer, Descriptor) else layer
-
-
-def _verify_layers(
-    plan: Plan, config: ImageConfig, blobs: Sequence[Blob[Any]], verify: bool
-) -> Verification:
-    """Compare each layer's digest with its name and its diff_id; say what was checked."""
-    if not verify:
-        return Verification(False, (), ("digests (--no-verify)",))
-    names = [_layer_name(layer) for layer in plan.layers]
-    checked = {"config"}
-    not_checked = []
-    for i, (layer, name, blob) in enumerate(zip(plan.layers, names, blobs, strict=True)):
-        stated = name_digest(name)
-        if stated is not None:
-            checked.add("layer blobs by digest")
-            if blob.digest != stated:
-                raise UsageError(f"image archive: layer {name} does not match its digest")
-        if isinstance(layer, Descriptor) and layer.size is not None and layer.size != blob.size:
-            raise UsageError(
-                f"image archive: layer {name} is {blob.size} bytes, its manifest says {layer.size}"
-            )
-        diff_id = config.diff_ids[i] if i < len(config.diff_ids) else None
-        if blob.compressed:
-            not_checked.append("diff_ids of compressed layers (their blob digests are checked)")
-        elif diff_id is None:
-            not_checked.append("layers the config lists no diff_id for")
-        elif blob.digest != diff_id:
-            raise UsageError(f"image archive: layer {name} does not match its diff_id")
-        else:
-            checked.add("layer diff_ids in the config")
-        if stated is None and plan.layout == "docker-archive (classic)" and i == 0:
-            not_checked.append("layer ids (docker-save's classic layout: they are not digests)")
-    if len(config.diff_ids) not in (0, len(names)):
-        raise UsageError(
-            f"image archive: the config lists {len(config.diff_ids)} diff_ids for "
-            f"{len(names)} layers"
-        )
-    return Verification(True, tuple(sorted(checked)), tuple(dict.fromkeys(not_checked)))
-
-
 def assemble(
-    source: str,
-    plan: Plan,
-    config: ImageConfig,
-    blobs: Sequence[Blob[T]],
-    verify: bool,
+    source: str, plan: Plan, config: ImageConfig, blobs: Iterator[Blob[T]], verify: bool
 ) -> Image[T]:
-    verification = _verify_layers(plan, config, blobs, verify)
-    history = manifest.layer_history(config, len(blobs))
-    layers = tuple(
-        ImageLayer(i, _layer_name(layer), history[i], blob.summary)
-        for i, (layer, blob) in enumerate(zip(plan.layers, blobs, strict=True))
-    )
-    return Image(source, plan.layout, config, layers, verification)
+    return Image(source, plan.layout, config, LayerList(plan, config, blobs, verify))
 
 
-def read_planned(jobs: Sequence[Callable[[], Blob[T]]], total_bytes: int) -> list[Blob[T]]:
-    """Run the layer jobs, in worker processes when there is enough work to share."""
+def read_planned(jobs: Sequence[Callable[[], Blob[T]]], total_bytes: int) -> Iterator[Blob[T]]:
+    """Run the layer jobs, in worker processes when there is enough work to share: the
+    results come as they are ready, in order."""
     count = workers.processes() if total_bytes >= PARALLEL_BYTES else 1
-    return list(workers.in_order(jobs, count))
+    return workers.in_order(jobs, count)
 
 
 def file_job(

@@ -14,7 +14,7 @@ from typing import Any
 
 from slimstage.errors import UsageError
 from slimstage.image import assembly, manifest
-from slimstage.image.assembly import Blob, Image, LayerReader, T
+from slimstage.image.assembly import Image, LayerReader, T
 from slimstage.image.manifest import Descriptor
 from slimstage.image.printable import printable
 from slimstage.image.tarstream import TarError, TarStream
@@ -83,5 +83,5 @@ def read(
         assembly.file_job(read_layer, path, member.offset, member.size, name, verify)
         for name, member in zip(names, found, strict=True)
     ]
-    blobs: list[Blob[T]] = assembly.read_planned(jobs, sum(m.size for m in found))
+    blobs = assembly.read_planned(jobs, sum(m.size for m in found))
     return assembly.assemble(source, plan, config, blobs, verify)

@@ -14,7 +14,8 @@ from typing import Any
 
 from slimstage.errors import UsageError
 from slimstage.image import assembly, manifest
-from slimstage.image.assembly import Blob, Image, LayerReader, T
+from slimstage.image.assembly import Image, LayerReader, T
+from slimstage.image.layerlist import name_digest
 from slimstage.image.manifest import Descriptor
 
 
@@ -42,7 +43,7 @@ class _Layout:
         return name == "index.json"  # a layout folder is read by its index only
 
     def json(self, name: str, what: str) -> Any:
-        if name != "index.json" and assembly.name_digest(name) is None:
+        if name != "index.json" and name_digest(name) is None:
             raise UsageError(f"{self.root}: the index names a {what} that is not a blob: {name}")
         path, size = self.file(name)
         if size > manifest.JSON_LIMIT:
@@ -67,5 +68,5 @@ def read(root: Path, *, read_layer: LayerReader[T], platform: str | None, verify
     jobs = [
         assembly.file_job(read_layer, path, 0, size, name, verify) for name, path, size in files
     ]
-    blobs: list[Blob[T]] = assembly.read_planned(jobs, sum(size for _, _, size in files))
+    blobs = assembly.read_planned(jobs, sum(size for _, _, size in files))
     return assembly.assemble(str(root), plan, config, blobs, verify)

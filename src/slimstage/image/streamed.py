@@ -15,8 +15,9 @@ from typing import Any
 
 from slimstage.errors import UsageError
 from slimstage.image import assembly, manifest
-from slimstage.image.assembly import Blob, Image, LayerReader, T
+from slimstage.image.assembly import Image, LayerReader, T
 from slimstage.image.blob import peek
+from slimstage.image.layerlist import Blob
 from slimstage.image.manifest import Descriptor
 from slimstage.image.tarstream import Source, TarError, TarStream
 
@@ -119,4 +120,4 @@ def read(
         if name not in collector.blobs:
             raise UsageError(f"image archive names a layer it does not contain: {name}")
         blobs.append(collector.blobs[name])
-    return assembly.assemble(source, plan, config, blobs, verify)
+    return assembly.assemble(source, plan, config, iter(blobs), verify)
