@@ -10,28 +10,56 @@ print a secret value.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
 from slimstage.analyze import divecompat, filetree, leftovers, origin, packages, secrets
+from slimstage.analyze.finalfs import (
+    files_with_origin,
+    kept_contents,
+    resolver,
+    visible_files,
+)
 from slimstage.analyze.folders import FolderSize, folder_sizes
 from slimstage.analyze.origin import Origin
 from slimstage.analyze.secrets import redact
 from slimstage.image import layer
 from slimstage.image.archive import Image, LayerReader, Verification
 from slimstage.image.blob import DEFAULT_LIMITS, Limits
-from slimstage.image.layer import KIND_CODE, LayerSummary
+from slimstage.image.layer import LayerSummary
+from slimstage.image.tarstream import Source
 
 NEEDS = (*packages.NEEDS, *secrets.NEEDS)
-_FILE_KINDS = (KIND_CODE["file"], KIND_CODE["hardlink"])
-_SYMLINK = KIND_CODE["symlink"]
 _INDEX = 0xFFFFFFFF
 
 
+@dataclass(frozen=True)
+class AnalyzedLayer(LayerSummary):
+    """A layer's summary, and what the analyses that need one layer alone made of it, done
+    where the layer was read (in a worker process, when there is one)."""
+
+    dive_leaves: divecompat.Leaves
+    credential_files: dict[int, str]
+
+
+def _read_and_analyze(
+    stream: Source, name: str, location: str | None, *, limits: Limits
+) -> AnalyzedLayer:
+    summary = layer.scan(stream, name, location, needs=NEEDS, limits=limits)
+    table = summary.table
+    return AnalyzedLayer(
+        table,
+        summary.file_bytes,
+        summary.compression,
+        divecompat.leaves(table),
+        secrets.credential_files(table),
+    )
+
+
 def layer_reader(limits: Limits = DEFAULT_LIMITS) -> LayerReader[LayerSummary]:
-    """How analyze reads each layer blob: its entries, keeping what NEEDS ask for."""
-    return partial(layer.scan, needs=NEEDS, limits=limits)
+    """How analyze reads each layer blob: its entries, keeping what NEEDS ask for, and what
+    the per-layer analyses make of it."""
+    return partial(_read_and_analyze, limits=limits)
 
 
 read_layer = layer_reader()
@@ -109,60 +137,6 @@ class Examined:
         return self.stacked.tables[ref >> 32].digest(ref & _INDEX)
 
 
-def _visible(stacked: filetree.Stacked) -> tuple[dict[str, int], dict[str, int], set[str]]:
-    """Every visible regular file (and hard link), by path: its ref, and its size (in the same
-    order); and the paths of the visible symlinks."""
-    kinds = [table.kinds for table in stacked.tables]
-    all_sizes = [table.sizes for table in stacked.tables]
-    refs: dict[str, int] = {}
-    sizes: dict[str, int] = {}
-    links: set[str] = set()
-    for path, ref in stacked.files():
-        layer, index = ref >> 32, ref & _INDEX
-        kind = kinds[layer][index]
-        if kind in _FILE_KINDS:
-            refs[path] = ref
-            sizes[path] = all_sizes[layer][index]
-        elif kind == _SYMLINK:
-            links.add(path)
-    return refs, sizes, links
-
-
-def _kept_contents(stacked: filetree.Stacked, refs: dict[str, int]) -> dict[str, bytes]:
-    """The kept first bytes of visible files (the version that is visible)."""
-    out = {}
-    for number, table in enumerate(stacked.tables):
-        for index, content in table.contents.items():
-            path = table.paths[index]
-            if refs.get(path) == (number << 32 | index):
-                out[path] = content
-    return out
-
-
-def _resolver(
-    stacked: filetree.Stacked, sizes: dict[str, int]
-) -> Callable[[str], tuple[str, int] | None]:
-    """Listed path -> (real path, size): through symlinked folders (merged /usr lists /bin/bash,
-    the file is /usr/bin/bash), not through a symlink that is the listed file itself."""
-    folders: dict[str, str | None] = {}
-
-    def resolve(listed: str) -> tuple[str, int] | None:
-        path = listed.strip("/")
-        if path in sizes:
-            return path, sizes[path]
-        head, _, name = path.rpartition("/")
-        if head not in folders:
-            found = stacked.resolve(head) if head else ("", stacked.root)
-            folders[head] = found[0] if found is not None and type(found[1]) is dict else None
-        real = folders[head]
-        if real is None:
-            return None
-        path = f"{real}/{name}" if real else name
-        return (path, sizes[path]) if path in sizes else None
-
-    return resolve
-
-
 def _layer_reports(
     image: Image[LayerSummary], stacked: filetree.Stacked, base: Origin
 ) -> list[LayerReport]:
@@ -192,31 +166,22 @@ def _base_waste(stacked: filetree.Stacked, base: Origin) -> filetree.Waste:
     return total
 
 
-def _files(
-    refs: dict[str, int], sizes: dict[str, int], base: Origin
-) -> Iterator[tuple[str, int, bool]]:
-    """(path, size, from the base image) of every visible file."""
-    layers = base.base_layers
-    return (
-        (path, size, ref >> 32 < layers)
-        for (path, ref), size in zip(refs.items(), sizes.values(), strict=True)
-    )
-
-
 def _packages(
-    stacked: filetree.Stacked, refs: dict[str, int], sizes: dict[str, int], base: Origin
+    stacked: filetree.Stacked,
+    refs: dict[str, int],
+    sizes: dict[str, int],
+    files: list[tuple[str, int, bool]],
+    base: Origin,
 ) -> tuple[Packages, dict[str, str]]:
     """Bytes by owner, split by origin, and each owned file's owner."""
     owned, unowned, owner_of = packages.attribute(
-        packages.owners(_kept_contents(stacked, refs)),
-        _resolver(stacked, sizes),
+        packages.owners(kept_contents(stacked, refs)),
+        resolver(stacked, sizes),
         sizes,
         lambda path: refs[path] >> 32 < base.base_layers,
     )
     unowned_base = sum(
-        size
-        for path, size, from_base in _files(refs, sizes, base)
-        if from_base and path not in owner_of
+        size for path, size, from_base in files if from_base and path not in owner_of
     )
     found = Packages(
         os=[_redacted(o) for o in owned if o.manager != "python"],
@@ -229,8 +194,11 @@ def _packages(
 
 def _secrets(image: Image[LayerSummary], refs: dict[str, int]) -> list[secrets.Secret]:
     history = [item.created_by for item in image.layers]
-    in_files = secrets.in_layers(((i.index, i.summary.table) for i in image.layers), set(refs))
-    return in_files + secrets.in_config(image.env, history, image.config.labels)
+    found = [getattr(item.summary, "credential_files", None) for item in image.layers]
+    layers = ((item.index, item.summary.table) for item in image.layers)
+    return secrets.in_layers(layers, refs, found) + secrets.in_config(
+        image.env, history, image.config.labels
+    )
 
 
 def examine(
@@ -240,12 +208,13 @@ def examine(
     base = base or origin.from_history(image.config.history, len(image.layers))
     stacked = filetree.stack(item.summary.table for item in image.layers)
     tables = stacked.tables
-    refs, sizes, links = _visible(stacked)
+    refs, sizes, links = visible_files(stacked)
     visible_bytes = sum(sizes.values())
     size = stacked.stored_bytes
     versions = leftovers.python_versions(refs)
     bytecode = leftovers.Bytecode(sizes, versions, links)
-    owned, owner_of = _packages(stacked, refs, sizes, base)
+    visible = list(files_with_origin(refs, sizes, base.base_layers))
+    owned, owner_of = _packages(stacked, refs, sizes, visible, base)
     largest = heapq.nlargest(top, sizes.items(), key=lambda item: item[1])
     result = Analysis(
         source=image.source,
@@ -256,16 +225,16 @@ def examine(
         efficiency=1.0 if size == 0 else visible_bytes / size,
         waste=stacked.waste,
         base_waste=_base_waste(stacked, base),
-        base_visible_bytes=sum(s for _, s, from_base in _files(refs, sizes, base) if from_base),
-        dive=divecompat.figures(tables)[0],
+        base_visible_bytes=sum(s for _, s, from_base in visible if from_base),
+        dive=divecompat.figures(
+            tables, [getattr(item.summary, "dive_leaves", None) for item in image.layers]
+        )[0],
         layers=_layer_reports(image, stacked, base),
-        leftovers=[
-            _examples_redacted(lo) for lo in leftovers.find(_files(refs, sizes, base), bytecode)
-        ],
+        leftovers=[_examples_redacted(lo) for lo in leftovers.find(visible, bytecode)],
         packages=owned,
         secrets=_secrets(image, refs),
         top=[PathSize(redact("/" + p), s) for p, s in largest],
-        folders=folder_sizes(_files(refs, sizes, base), visible_bytes),
+        folders=folder_sizes(visible, visible_bytes),
         base=base,
         verification=image.verification,
         python_versions=sorted(versions),

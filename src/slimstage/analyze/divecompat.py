@@ -146,9 +146,13 @@ class _Relevance:
         return known
 
 
-def _leaves(table: EntryTable) -> tuple[list[tuple[str, int]], list[str]]:
-    """The leaves of a layer's dive tree: (path, size) of plain ones, and the paths whiteout
-    leaves delete."""
+#: A layer's leaves: (path, size) of the plain ones, and the paths the whiteout ones delete.
+Leaves = tuple[list[tuple[str, int]], list[str]]
+
+
+def leaves(table: EntryTable) -> Leaves:
+    """The leaves of a layer's dive tree, found from its paths alone (no tree is built): this
+    is a layer's own business, and can be done where the layer is read."""
     declared: dict[str, int] = {}
     bare: set[str] = set()  # nodes made on the way to a .wh..wh.* name, where dive stops
     parents: set[str] = set()
@@ -205,8 +209,8 @@ def _visit_exactly(table: EntryTable, stacked: DiveTree, records: _Records) -> N
             records.visit(key, node.size)
 
 
-def _visit(table: EntryTable, stacked: DiveTree, records: _Records) -> None:
-    plain, deleted = _leaves(table)
+def _visit(table: EntryTable, found: Leaves, stacked: DiveTree, records: _Records) -> None:
+    plain, deleted = found
     sizes = []
     for path in deleted:
         previous = stacked.get(path)
@@ -221,8 +225,11 @@ def _visit(table: EntryTable, stacked: DiveTree, records: _Records) -> None:
         visit(path, size)
 
 
-def figures(layers: Sequence[EntryTable]) -> tuple[DiveFigures, list[FileReference]]:
-    """dive's figures and its fileReference list (largest first) for stacked LAYERS."""
+def figures(
+    layers: Sequence[EntryTable], found: Sequence[Leaves | None] = ()
+) -> tuple[DiveFigures, list[FileReference]]:
+    """dive's figures and its fileReference list (largest first) for stacked LAYERS; FOUND may
+    hold each layer's leaves, found already."""
     targets, last_needed = _targets(layers)
     relevant = _Relevance(targets)
     records = _Records()
@@ -233,7 +240,8 @@ def figures(layers: Sequence[EntryTable]) -> tuple[DiveFigures, list[FileReferen
             own = layer_tree(_entries(table, relevant))
             if index == 0:
                 stacked = own.copy()  # dive stacks layers 0..k-1 onto a copy of layer 0
-        _visit(table, stacked, records)
+        known = found[index] if index < len(found) else None
+        _visit(table, known if known is not None else leaves(table), stacked, records)
         if index < last_needed and own is not None:
             stacked.stack(child_first(own.root))
     multi = records.multi.values()

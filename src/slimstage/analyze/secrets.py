@@ -6,7 +6,7 @@ never by value, and `redact` takes their values out of any text slimstage prints
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from slimstage.analyze.secretrules import FILE_RULES, KEY_FILES, PRIVATE_KEY, TOKENS, file_kind
@@ -116,32 +116,45 @@ def in_config(
     return found
 
 
-def in_layers(layers: Iterable[tuple[int, EntryTable]], visible: set[str]) -> list[Secret]:
-    """Credential files in every layer, visible or deleted later (still in the image)."""
-    found: list[Secret] = []
+def credential_files(table: EntryTable) -> dict[int, str]:
+    """The kind of credential file each entry of one layer is, where it is one: a layer's own
+    business, which can be done where the layer is read."""
     names, prefixes, folders = FILE_RULES
     in_folder: dict[str, bool] = {}  # whether a folder is (under) one that a rule names
+    kinds = table.kinds
+    hits: dict[int, str] = {}
+    for position, path in enumerate(table.paths):
+        folder, _, name = path.rpartition("/")
+        flagged = in_folder.get(folder)
+        if flagged is None:
+            flagged = in_folder[folder] = any(f in folder + "/" for f in folders)
+        if (flagged or name in names or name.startswith(prefixes)) and kinds[position] == _REG:
+            kind = file_kind(path)
+            if kind is not None:
+                hits[position] = kind
+    for position, content in table.contents.items():
+        path = table.paths[position]
+        kind = hits.get(position)
+        if kind is None and content and KEY_FILES.wants(path):
+            if PRIVATE_KEY.search(content.decode("latin-1")):
+                hits[position] = "private-key"
+        if kind == "ssh-private-key" and content and b"PRIVATE KEY" not in content:
+            del hits[position]  # an empty or public file with that name
+    return hits
+
+
+def in_layers(
+    layers: Iterable[tuple[int, EntryTable]],
+    visible: Container[str],
+    found: Sequence[dict[int, str] | None] = (),
+) -> list[Secret]:
+    """Credential files in every layer, visible or deleted later (still in the image). FOUND
+    may hold each layer's credential_files, found already."""
+    secrets: list[Secret] = []
     for index, table in layers:
-        kinds = table.kinds
-        hits: dict[int, str] = {}
-        for position, path in enumerate(table.paths):
-            folder, _, name = path.rpartition("/")
-            flagged = in_folder.get(folder)
-            if flagged is None:
-                flagged = in_folder[folder] = any(f in folder + "/" for f in folders)
-            if (flagged or name in names or name.startswith(prefixes)) and kinds[position] == _REG:
-                kind = file_kind(path)
-                if kind is not None:
-                    hits[position] = kind
-        for position, content in table.contents.items():
-            path = table.paths[position]
-            kind = hits.get(position)
-            if kind is None and content and KEY_FILES.wants(path):
-                if PRIVATE_KEY.search(content.decode("latin-1")):
-                    hits[position] = "private-key"
-            if kind == "ssh-private-key" and content and b"PRIVATE KEY" not in content:
-                del hits[position]  # an empty or public file with that name
+        known = found[index] if index < len(found) else None
+        hits = known if known is not None else credential_files(table)
         for position in sorted(hits):
             path = table.paths[position]
-            found.append(Secret(hits[position], "file", index, "/" + path, path in visible))
-    return found
+            secrets.append(Secret(hits[position], "file", index, "/" + path, path in visible))
+    return secrets

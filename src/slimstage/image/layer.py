@@ -38,7 +38,7 @@ from slimstage.image.entries import (
     EntryTable,
     same_content,
 )
-from slimstage.image.tarstream import Source, TarError, TarStream
+from slimstage.image.tarstream import Member, Source, TarError, TarStream
 
 __all__ = [
     "DIR",
@@ -153,33 +153,47 @@ def _read_entries(
     names) contents nobody keeps are passed over (seeked over, when the stream can) and only
     their place is noted; otherwise each file's content is read for its digest. LIMIT caps the
     tar's size."""
-    codes, links, contents, add = TYPE_CODE, table.links, table.contents, table.add
-    for member in tar:
-        offset = member.offset
-        if offset + member.size > limit:
+    codes, links, contents = TYPE_CODE, table.links, table.contents
+    paths, kinds, sizes, digests, offsets = (
+        table.paths,
+        table.kinds,
+        table.sizes,
+        table.digests,
+        table.offsets,
+    )
+    whiteouts = table.whiteouts
+    for member_name, size, member_type, offset, header, pax, link in tar.entries():
+        if offset + size > limit:
             raise LayerError(f"{name}: its tar is larger than --max-layer-bytes ({limit} bytes)")
-        path = normalize(member.name, name)
+        path = normalize(member_name, name)
         if not path:
             continue
-        code = codes.get(member.type, 4)
+        index = len(paths)
+        code = codes.get(member_type, 4)
         if code:  # not a regular file: no content
-            index = add(path, code, 0, -1, -1)
+            size, digest, place = 0, -1, -1
             if code in (2, 3):
-                target = member.linkname
+                target = Member(member_name, 0, member_type, offset, header, pax, link).linkname
                 links[index] = normalize(target, name) if code == 3 else target
-            continue
-        wanted = keep(path)
-        if base >= 0 and not wanted:
-            add(path, 0, member.size, -1, base + offset)
-            continue
-        crc, kept = 0, b""
-        for chunk in tar.chunks():
-            crc = zlib.crc32(chunk, crc)
-            if len(kept) < wanted:
-                kept += chunk[: wanted - len(kept)]
-        index = add(path, 0, member.size, crc, -1)
-        if wanted:
-            contents[index] = kept
+        elif base >= 0 and not (wanted := keep(path)):
+            digest, place = -1, base + offset
+        else:
+            wanted = keep(path)
+            digest, kept = 0, b""
+            for chunk in tar.chunks():
+                digest = zlib.crc32(chunk, digest)
+                if len(kept) < wanted:
+                    kept += chunk[: wanted - len(kept)]
+            place = -1
+            if wanted:
+                contents[index] = kept
+        paths.append(path)
+        kinds.append(code)
+        sizes.append(size)
+        digests.append(digest)
+        offsets.append(place)
+        if ".wh." in path and path.rpartition("/")[2].startswith(".wh."):
+            whiteouts.append(index)
 
 
 def scan(

@@ -45,6 +45,10 @@ class Source(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
+#: A member as TarStream.entries() hands it out: see there.
+RawMember = tuple[str, int, bytes, int, bytes, dict[str, str] | None, str | None]
+
+
 class TarStream:
     """Iterate members; between steps the caller may read the current member's data.
 
@@ -153,10 +157,17 @@ class TarStream:
 
     def _header(self) -> bytes | None:
         """The next header block, or None at the end-of-archive marker."""
-        if self._left + self._pad:
-            self._move(self._left + self._pad)
+        skip = self._left + self._pad
+        buf, pos = self._buf, self._pos + skip
         self._left = self._pad = 0
-        header = self._take(BLOCK)
+        if pos + BLOCK <= len(buf):  # the usual case: the next header is in the buffer
+            header = buf[pos : pos + BLOCK]
+            self._pos = pos + BLOCK
+            self.position += skip + BLOCK
+        else:
+            if skip:
+                self._move(skip)
+            header = self._take(BLOCK)
         self.last_header = header
         if len(header) < BLOCK:
             if header:
@@ -190,6 +201,12 @@ class TarStream:
             )
 
     def __iter__(self) -> Iterator[Member]:
+        for name, size, kind, offset, header, pax, link in self.entries():
+            yield Member(name, size, kind, offset, header, pax, link)
+
+    def entries(self) -> Iterator[RawMember]:
+        """Every member as a tuple (name, size, type, offset, header, pax records, GNU long
+        link name): Member's fields, without making an object of each."""
         pax: dict[str, str] | None = None
         long_name = long_link = None
         while (header := self._header()) is not None:
@@ -208,14 +225,15 @@ class TarStream:
                 continue  # global pax headers ('g') are read and set aside
             name = long_name
             if name is None:
-                name = text(header[:100])
+                end = header.find(0, 0, 100)
+                name = header[: end if end >= 0 else 100].decode("utf-8", "surrogateescape")
                 if header[345] and header[257:263] == b"ustar\0":  # POSIX; GNU differs
                     name = f"{text(header[345:500])}/{name}"
             if pax:
                 name = pax.get("path", name)
                 if "size" in pax:
                     self._claim(decimal(pax["size"], "size"))
-            yield Member(name, self._left, kind, self.position, header, pax, long_link)
+            yield name, self._left, kind, self.position, header, pax, long_link
             pax, long_name, long_link = None, None, None
 
 
