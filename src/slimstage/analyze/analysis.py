@@ -38,7 +38,7 @@ class AnalyzedLayer(LayerSummary):
     """A layer's summary, and what the analyses that need one layer alone made of it, done
     where the layer was read (in a worker process, when there is one)."""
 
-    dive_leaves: divecompat.Leaves
+    dive_leaves: divecompat.DiveLayer
     credential_files: dict[int, str]
 
 

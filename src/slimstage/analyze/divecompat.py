@@ -17,8 +17,10 @@ that can matter: the deleted paths, their ancestors and everything under them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from slimstage.analyze.divetree import (
     DOUBLE_WHITEOUT,
@@ -31,6 +33,7 @@ from slimstage.analyze.divetree import (
 from slimstage.image.layer import KIND_CODE, EntryTable
 
 _DIR = KIND_CODE["dir"]
+Entry3 = tuple[str, int, bool]
 
 
 @dataclass(frozen=True)
@@ -94,22 +97,21 @@ class _Records:
             self.multi[path] = [0, -1, 0]
 
 
-def _entries(table: EntryTable, keep: _Relevance | None = None) -> Iterator[tuple[str, int, bool]]:
-    for path, size, kind in zip(table.paths, table.sizes, table.kinds, strict=True):
-        if keep is None or keep(path):
-            yield path, size, kind == _DIR
+def _entries(table: EntryTable, indices: Iterable[int] | None = None) -> Iterator[Entry3]:
+    """(path, size, is a folder) of the entries at INDICES (all, without), in tar order."""
+    paths, sizes, kinds = table.paths, table.sizes, table.kinds
+    for index in range(len(paths)) if indices is None else indices:
+        yield paths[index], sizes[index], kinds[index] == _DIR
 
 
-def _targets(layers: Sequence[EntryTable]) -> tuple[set[str], int]:
+def _targets(layers: Sequence[EntryTable], facts: Sequence[DiveLayer]) -> tuple[set[str], int]:
     """Every path a whiteout (of any component) deletes, and the last layer holding one."""
     targets: set[str] = set()
     last = -1
-    for index, table in enumerate(layers):
-        for path in table.paths:
-            if WHITEOUT not in path:
-                continue
+    for index, (table, found) in enumerate(zip(layers, facts, strict=True)):
+        for position in found.marked:
             last = index
-            parts = path.split("/")
+            parts = table.paths[position].split("/")
             for k, part in enumerate(parts):
                 if part.startswith(DOUBLE_WHITEOUT):
                     break
@@ -119,21 +121,19 @@ def _targets(layers: Sequence[EntryTable]) -> tuple[set[str], int]:
 
 
 class _Relevance:
-    """Whether a path can matter to whiteout lookups: a whiteout, a deleted path, one of their
-    ancestors, or anything under a deleted path."""
+    """Which entries can matter to whiteout lookups: whiteouts, deleted paths, their ancestors,
+    and anything under a deleted path. Judged a folder at a time: most entries sit in folders
+    nothing deletes, whose entries need no look at all."""
 
     def __init__(self, targets: set[str]) -> None:
         self.targets = targets
         self.ancestors = {t[:i] for t in targets for i, c in enumerate(t) if c == "/"}
+        # Folders holding a target or an ancestor of one: their entries are looked at singly.
+        self.holding = {p.rpartition("/")[0] for p in self.targets | self.ancestors}
         self.under: dict[str, bool] = {"": False}
 
-    def __call__(self, path: str) -> bool:
-        if WHITEOUT in path or path in self.targets or path in self.ancestors:
-            return True
-        folder = path.rpartition("/")[0]
-        known = self.under.get(folder)
-        if known is not None:
-            return known
+    def _under(self, folder: str) -> bool:
+        """Whether FOLDER is a deleted path or under one."""
         chain = []
         while (known := self.under.get(folder)) is None:
             chain.append(folder)
@@ -145,34 +145,68 @@ class _Relevance:
             self.under[item] = known
         return known
 
+    def entries(self, table: EntryTable, found: DiveLayer) -> list[int]:
+        """The relevant entries of one layer, in tar order."""
+        states = [2 if self._under(f) else 1 if f in self.holding else 0 for f in found.folders]
+        picked = set(found.marked)
+        paths, targets, ancestors = table.paths, self.targets, self.ancestors
+        for index in compress(range(len(paths)), map(states.__getitem__, found.folder_of)):
+            path = paths[index]
+            if states[found.folder_of[index]] == 2 or path in targets or path in ancestors:
+                picked.add(index)
+        return sorted(picked)
 
-#: A layer's leaves: (path, size) of the plain ones, and the paths the whiteout ones delete.
-Leaves = tuple[list[tuple[str, int]], list[str]]
+
+@dataclass(frozen=True)
+class DiveLayer:
+    """What dive's figures need of one layer alone: found where the layer is read."""
+
+    plain: list[tuple[str, int]]  # leaves: (path, size)
+    deleted: list[str]  # the paths whiteout leaves delete
+    marked: list[int]  # entries with a whiteout name anywhere in their path
+    folders: list[str]  # every folder holding an entry, once
+    folder_of: array[int]  # each entry's folder, by its place in folders
 
 
-def leaves(table: EntryTable) -> Leaves:
-    """The leaves of a layer's dive tree, found from its paths alone (no tree is built): this
-    is a layer's own business, and can be done where the layer is read."""
+def leaves(table: EntryTable) -> DiveLayer:
+    """The leaves of a layer's dive tree, found from its paths alone (no tree is built), and
+    its folders: a layer's own business, which can be done where the layer is read."""
     declared: dict[str, int] = {}
     bare: set[str] = set()  # nodes made on the way to a .wh..wh.* name, where dive stops
     parents: set[str] = set()
-    for path, size in zip(table.paths, table.sizes, strict=True):
-        if DOUBLE_WHITEOUT in path:
-            parts = path.split("/")
-            cut = next((k for k, p in enumerate(parts) if p.startswith(DOUBLE_WHITEOUT)), -1)
-            if cut >= 0:
+    numbers: dict[str, int] = {}
+    folder_of = array("I")
+    marked = []
+    for position, (path, size) in enumerate(zip(table.paths, table.sizes, strict=True)):
+        folder = path.rpartition("/")[0]
+        number = numbers.get(folder)
+        if number is None:
+            number = numbers[folder] = len(numbers)
+        folder_of.append(number)
+        if WHITEOUT in path:
+            marked.append(position)
+            if DOUBLE_WHITEOUT in path:
+                parts = path.split("/")
+                cut = next((k for k, p in enumerate(parts) if p.startswith(DOUBLE_WHITEOUT)), -1)
                 if cut == 0:
                     continue
-                path = "/".join(parts[:cut])
-                bare.add(path)
-            else:
-                declared[path] = size
-        else:
+                if cut > 0:
+                    path = "/".join(parts[:cut])
+                    bare.add(path)
+                    folder = path.rpartition("/")[0]
+                    size = -1
+        if size >= 0:
             declared[path] = size
-        folder = path.rpartition("/")[0]
         while folder and folder not in parents:
             parents.add(folder)
             folder = folder.rpartition("/")[0]
+    plain, deleted = _split_leaves(declared, bare, parents)
+    return DiveLayer(plain, deleted, marked, list(numbers), folder_of)
+
+
+def _split_leaves(
+    declared: dict[str, int], bare: set[str], parents: set[str]
+) -> tuple[list[tuple[str, int]], list[str]]:
     plain: list[tuple[str, int]] = []
     deleted: list[str] = []
     for path, size in declared.items():
@@ -209,8 +243,8 @@ def _visit_exactly(table: EntryTable, stacked: DiveTree, records: _Records) -> N
             records.visit(key, node.size)
 
 
-def _visit(table: EntryTable, found: Leaves, stacked: DiveTree, records: _Records) -> None:
-    plain, deleted = found
+def _visit(table: EntryTable, found: DiveLayer, stacked: DiveTree, records: _Records) -> None:
+    plain, deleted = found.plain, found.deleted
     sizes = []
     for path in deleted:
         previous = stacked.get(path)
@@ -226,22 +260,25 @@ def _visit(table: EntryTable, found: Leaves, stacked: DiveTree, records: _Record
 
 
 def figures(
-    layers: Sequence[EntryTable], found: Sequence[Leaves | None] = ()
+    layers: Sequence[EntryTable], found: Sequence[DiveLayer | None] = ()
 ) -> tuple[DiveFigures, list[FileReference]]:
     """dive's figures and its fileReference list (largest first) for stacked LAYERS; FOUND may
-    hold each layer's leaves, found already."""
-    targets, last_needed = _targets(layers)
+    hold what leaves() made of each layer already."""
+    facts = [
+        known if (known := found[i] if i < len(found) else None) is not None else leaves(table)
+        for i, table in enumerate(layers)
+    ]
+    targets, last_needed = _targets(layers, facts)
     relevant = _Relevance(targets)
     records = _Records()
     stacked = DiveTree()
     for index, table in enumerate(layers):
         own = None
         if last_needed >= 0 and (index < last_needed or index == 0):
-            own = layer_tree(_entries(table, relevant))
+            own = layer_tree(_entries(table, relevant.entries(table, facts[index])))
             if index == 0:
                 stacked = own.copy()  # dive stacks layers 0..k-1 onto a copy of layer 0
-        known = found[index] if index < len(found) else None
-        _visit(table, known if known is not None else leaves(table), stacked, records)
+        _visit(table, facts[index], stacked, records)
         if index < last_needed and own is not None:
             stacked.stack(child_first(own.root))
     multi = records.multi.values()
