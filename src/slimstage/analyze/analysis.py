@@ -10,6 +10,7 @@ print a secret value.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -170,7 +171,7 @@ def _packages(
     stacked: filetree.Stacked,
     refs: dict[str, int],
     sizes: dict[str, int],
-    files: list[tuple[str, int, bool]],
+    files: Iterable[tuple[str, int, bool]],
     base: Origin,
 ) -> tuple[Packages, dict[str, str]]:
     """Bytes by owner, split by origin, and each owned file's owner."""
@@ -213,8 +214,11 @@ def examine(
     size = stacked.stored_bytes
     versions = leftovers.python_versions(refs)
     bytecode = leftovers.Bytecode(sizes, versions, links)
-    visible = list(files_with_origin(refs, sizes, base.base_layers))
-    owned, owner_of = _packages(stacked, refs, sizes, visible, base)
+
+    def visible() -> Iterator[tuple[str, int, bool]]:
+        return files_with_origin(refs, sizes, base.base_layers)
+
+    owned, owner_of = _packages(stacked, refs, sizes, visible(), base)
     largest = heapq.nlargest(top, sizes.items(), key=lambda item: item[1])
     result = Analysis(
         source=image.source,
@@ -225,16 +229,16 @@ def examine(
         efficiency=1.0 if size == 0 else visible_bytes / size,
         waste=stacked.waste,
         base_waste=_base_waste(stacked, base),
-        base_visible_bytes=sum(s for _, s, from_base in visible if from_base),
+        base_visible_bytes=sum(s for _, s, from_base in visible() if from_base),
         dive=divecompat.figures(
             tables, [getattr(item.summary, "dive_leaves", None) for item in image.layers]
         )[0],
         layers=_layer_reports(image, stacked, base),
-        leftovers=[_examples_redacted(lo) for lo in leftovers.find(visible, bytecode)],
+        leftovers=[_examples_redacted(lo) for lo in leftovers.find(visible(), bytecode)],
         packages=owned,
         secrets=_secrets(image, refs),
         top=[PathSize(redact("/" + p), s) for p, s in largest],
-        folders=folder_sizes(visible, visible_bytes),
+        folders=folder_sizes(visible(), visible_bytes),
         base=base,
         verification=image.verification,
         python_versions=sorted(versions),

@@ -161,7 +161,8 @@ class _Relevance:
 class DiveLayer:
     """What dive's figures need of one layer alone: found where the layer is read."""
 
-    plain: list[tuple[str, int]]  # leaves: (path, size)
+    plain: array[int]  # the entries that are leaves (their last copy, when a path repeats)
+    bare: list[str]  # leaves no entry declares (made on the way to a .wh..wh.* name): 0 bytes
     deleted: list[str]  # the paths whiteout leaves delete
     marked: list[int]  # entries with a whiteout name anywhere in their path
     folders: list[str]  # every folder holding an entry, once
@@ -196,35 +197,36 @@ def leaves(table: EntryTable) -> DiveLayer:
                     folder = path.rpartition("/")[0]
                     size = -1
         if size >= 0:
-            declared[path] = size
+            declared[path] = position
         while folder and folder not in parents:
             parents.add(folder)
             folder = folder.rpartition("/")[0]
-    plain, deleted = _split_leaves(declared, bare, parents)
-    return DiveLayer(plain, deleted, marked, list(numbers), folder_of)
+    plain, bare_leaves, deleted = _split_leaves(declared, bare, parents)
+    return DiveLayer(plain, bare_leaves, deleted, marked, list(numbers), folder_of)
 
 
 def _split_leaves(
     declared: dict[str, int], bare: set[str], parents: set[str]
-) -> tuple[list[tuple[str, int]], list[str]]:
-    plain: list[tuple[str, int]] = []
+) -> tuple[array[int], list[str], list[str]]:
+    plain = array("I")
+    bare_leaves: list[str] = []
     deleted: list[str] = []
-    for path, size in declared.items():
+    for path, position in declared.items():
         if path in parents:
             continue
         if WHITEOUT in path and (name := path.rpartition("/")[2]).startswith(WHITEOUT):
             deleted.append(path[: len(path) - len(name)] + name[len(WHITEOUT) :])
         else:
-            plain.append((path, size))
-    for path in bare:
+            plain.append(position)
+    for path in sorted(bare):
         if path in parents or path in declared:
             continue
         head, _, name = path.rpartition("/")
         if name.startswith(WHITEOUT):
             deleted.append(f"{head}/{name[len(WHITEOUT) :]}" if head else name[len(WHITEOUT) :])
         else:
-            plain.append((path, 0))
-    return plain, deleted
+            bare_leaves.append(path)
+    return plain, bare_leaves, deleted
 
 
 def _visit_exactly(table: EntryTable, stacked: DiveTree, records: _Records) -> None:
@@ -244,7 +246,7 @@ def _visit_exactly(table: EntryTable, stacked: DiveTree, records: _Records) -> N
 
 
 def _visit(table: EntryTable, found: DiveLayer, stacked: DiveTree, records: _Records) -> None:
-    plain, deleted = found.plain, found.deleted
+    deleted = found.deleted
     sizes = []
     for path in deleted:
         previous = stacked.get(path)
@@ -252,9 +254,11 @@ def _visit(table: EntryTable, found: DiveLayer, stacked: DiveTree, records: _Rec
             _visit_exactly(table, stacked, records)
             return
         sizes.append(subtree_bytes(previous) if previous.is_dir else 0)
-    visit = records.visit
-    for path, size in plain:
-        visit(path, size)
+    visit, paths, entry_sizes = records.visit, table.paths, table.sizes
+    for position in found.plain:
+        visit(paths[position], entry_sizes[position])
+    for path in found.bare:
+        visit(path, 0)
     for path, size in zip(deleted, sizes, strict=True):
         visit(path, size)
 

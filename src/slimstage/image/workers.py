@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import selectors
 import signal
-import struct
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +22,7 @@ from typing import Any, TypeVar
 from slimstage import errors
 
 T = TypeVar("T")
-_HEADER = struct.Struct("<QI")  # payload length, job index
+_BUFFER = 1 << 20
 
 
 class WorkerFailed(Exception):
@@ -43,54 +41,41 @@ def processes() -> int:
         return os.cpu_count() or 1
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_exactly(fd: int, size: int) -> bytes:
-    parts, have = [], 0
-    while have < size:
-        part = os.read(fd, min(size - have, 1 << 20))
-        if not part:
-            return b""
-        parts.append(part)
-        have += len(part)
-    return b"".join(parts)
-
-
 def _serve(jobs: Sequence[Callable[[], Any]], job_fd: int, result_fd: int) -> None:
-    """A worker's life: take a job index, run it, send back what came of it."""
-    while len(raw := _read_exactly(job_fd, 4)) == 4:
-        index = int.from_bytes(raw, "little")
-        try:
-            outcome: tuple[str, Any] = ("ok", jobs[index]())
-        except errors.SlimstageError as exc:
-            outcome = ("error", (type(exc).__name__, str(exc), exc.exit_code))
-        except Exception:
-            outcome = ("bug", traceback.format_exc())
-        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(result_fd, _HEADER.pack(len(payload), index) + payload)
+    """A worker's life: take a job index, run it, send back what came of it. The result is
+    pickled straight into the pipe: no copy of it is held as bytes on either side."""
+    with os.fdopen(job_fd, "rb", buffering=0) as orders, os.fdopen(result_fd, "wb", _BUFFER) as out:
+        while len(raw := orders.read(4)) == 4:
+            index = int.from_bytes(raw, "little")
+            try:
+                outcome: tuple[str, Any] = ("ok", jobs[index]())
+            except errors.SlimstageError as exc:
+                outcome = ("error", (type(exc).__name__, str(exc), exc.exit_code))
+            except Exception:
+                outcome = ("bug", traceback.format_exc())
+            out.write(raw)
+            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+            del outcome
 
 
 class _Worker:
     def __init__(self, jobs: Sequence[Callable[[], Any]]) -> None:
         job_read, self.job_fd = os.pipe()
-        self.result_fd, result_write = os.pipe()
+        result_fd, result_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the worker: it never returns from here
             code = 0
             try:
                 os.close(self.job_fd)
-                os.close(self.result_fd)
+                os.close(result_fd)
                 _serve(jobs, job_read, result_write)
             except BaseException:
                 code = 1
             os._exit(code)
         os.close(job_read)
         os.close(result_write)
-        self.buffer = bytearray()
+        self.results = os.fdopen(result_fd, "rb", _BUFFER)
 
     def give(self, index: int) -> None:
         os.write(self.job_fd, index.to_bytes(4, "little"))
@@ -101,62 +86,54 @@ class _Worker:
         os.waitpid(self.pid, 0)
 
     def close(self) -> None:
-        for fd in (self.job_fd, self.result_fd):
-            os.close(fd)
+        os.close(self.job_fd)
+        self.results.close()
 
 
 class _Pool:
-    """The parent's side: a thread reads results as they come and hands out the next jobs."""
+    """The parent's side: a thread per worker takes its results as they come (unpickling them)
+    and hands it its next job."""
 
     def __init__(self, jobs: Sequence[Callable[[], Any]], count: int) -> None:
         self.count = len(jobs)
         self.workers = [_Worker(jobs) for _ in range(count)]
-        self.results: dict[int, bytes] = {}
+        self.results: dict[int, tuple[str, Any]] = {}
         self.lost: str | None = None
         self.ready = threading.Condition()
         self.next_job = 0
         for worker in self.workers:
             self._give(worker)
-        self.thread = threading.Thread(target=self._collect, daemon=True)
-        self.thread.start()
+        self.threads = [
+            threading.Thread(target=self._collect, args=(worker,), daemon=True)
+            for worker in self.workers
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def _give(self, worker: _Worker) -> None:
-        if self.next_job < self.count:
-            worker.give(self.next_job)
+        with self.ready:
+            index = self.next_job
             self.next_job += 1
+        if index < self.count:
+            worker.give(index)
 
-    def _collect(self) -> None:
-        with selectors.DefaultSelector() as selector:
-            for worker in self.workers:
-                selector.register(worker.result_fd, selectors.EVENT_READ, worker)
-            done = 0
-            while done < self.count and selector.get_map():
-                for key, _ in selector.select():
-                    worker = key.data
-                    data = os.read(worker.result_fd, 1 << 20)
-                    if not data:
-                        selector.unregister(worker.result_fd)
-                        with self.ready:
-                            self.lost = f"worker process {worker.pid} ended without a result"
-                            self.ready.notify_all()
-                        continue
-                    worker.buffer += data
-                    done += self._unpack(worker)
-
-    def _unpack(self, worker: _Worker) -> int:
-        finished = 0
-        while len(worker.buffer) >= _HEADER.size:
-            size, index = _HEADER.unpack_from(worker.buffer)
-            if len(worker.buffer) < _HEADER.size + size:
-                break
-            payload = bytes(worker.buffer[_HEADER.size : _HEADER.size + size])
-            del worker.buffer[: _HEADER.size + size]
+    def _collect(self, worker: _Worker) -> None:
+        while True:
+            raw = worker.results.read(4)
+            try:
+                if len(raw) < 4:
+                    raise EOFError
+                outcome = pickle.load(worker.results)
+            except (EOFError, pickle.UnpicklingError, OSError, ValueError):
+                with self.ready:
+                    if self.lost is None:
+                        self.lost = f"worker process {worker.pid} ended without a result"
+                    self.ready.notify_all()
+                return
             self._give(worker)
             with self.ready:
-                self.results[index] = payload
+                self.results[int.from_bytes(raw, "little")] = outcome
                 self.ready.notify_all()
-            finished += 1
-        return finished
 
     def result(self, index: int) -> Any:
         with self.ready:
@@ -164,8 +141,7 @@ class _Pool:
                 if self.lost is not None:
                     raise WorkerFailed(self.lost)
                 self.ready.wait()
-            payload = self.results.pop(index)
-        kind, value = pickle.loads(payload)
+            kind, value = self.results.pop(index)
         if kind == "error":
             _name, message, code = value
             raise (errors.UsageError if code == errors.UsageError.exit_code else _Failed)(message)
@@ -174,10 +150,11 @@ class _Pool:
         return value
 
     def close(self) -> None:
-        # Killed workers close their ends of the result pipes: the reading thread sees them end.
+        # Killed workers close their ends of the result pipes: the reading threads see them end.
         for worker in self.workers:
             worker.kill()
-        self.thread.join()
+        for thread in self.threads:
+            thread.join()
         for worker in self.workers:
             worker.close()
 
