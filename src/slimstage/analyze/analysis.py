@@ -12,9 +12,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
 
-from slimstage.analyze import divecompat, filetree, leftovers, origin, packages, secrets
+from slimstage.analyze import divecompat, divetree, filetree, leftovers, origin, packages, secrets
 from slimstage.analyze.finalfs import (
     files_with_origin,
     kept_contents,
@@ -27,7 +26,7 @@ from slimstage.analyze.secrets import redact
 from slimstage.image import layer
 from slimstage.image.archive import Image, LayerReader, Verification
 from slimstage.image.blob import DEFAULT_LIMITS, Limits
-from slimstage.image.layer import LayerSummary
+from slimstage.image.layer import EntryTable, LayerSummary
 from slimstage.image.tarstream import Source
 
 NEEDS = (*packages.NEEDS, *secrets.NEEDS)
@@ -39,28 +38,50 @@ class AnalyzedLayer(LayerSummary):
     """A layer's summary, and what the analyses that need one layer alone made of it, done
     where the layer was read (in a worker process, when there is one)."""
 
-    dive_leaves: divecompat.DiveLayer
+    dive_leaves: divetree.DiveLayer
     credential_files: dict[int, str]
 
 
-def _read_and_analyze(
-    stream: Source, name: str, location: str | None, *, limits: Limits
-) -> AnalyzedLayer:
-    summary = layer.scan(stream, name, location, needs=NEEDS, limits=limits)
-    table = summary.table
+class LayerReading:
+    """How analyze reads a layer blob: its entries, keeping what NEEDS ask for, and what the
+    per-layer analyses make of it; or a part of one, the parts put together after."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def __call__(self, stream: Source, name: str, location: str | None) -> AnalyzedLayer:
+        summary = layer.scan(stream, name, location, needs=NEEDS, limits=self.limits)
+        return _analyzed(summary.table, summary.compression)
+
+    def segment(
+        self, stream: Source, name: str, location: str | None, *, last: bool, offset: int
+    ) -> layer.Segment:
+        return layer.scan_segment(
+            stream, name, location, last=last, offset=offset, needs=NEEDS, limits=self.limits
+        )
+
+    def merge(self, parts: list[layer.Segment]) -> AnalyzedLayer | None:
+        if not all(part.clean for part in parts):
+            return None
+        table = parts[0].table
+        for part in parts[1:]:
+            table.extend(part.table)
+        return _analyzed(table, "none")
+
+
+def _analyzed(table: EntryTable, compression: str) -> AnalyzedLayer:
     return AnalyzedLayer(
         table,
-        summary.file_bytes,
-        summary.compression,
-        divecompat.leaves(table),
+        sum(table.sizes),
+        compression,
+        divetree.leaves(table),
         secrets.credential_files(table),
     )
 
 
 def layer_reader(limits: Limits = DEFAULT_LIMITS) -> LayerReader[LayerSummary]:
-    """How analyze reads each layer blob: its entries, keeping what NEEDS ask for, and what
-    the per-layer analyses make of it."""
-    return partial(_read_and_analyze, limits=limits)
+    """How analyze reads each layer blob (LayerReading), within LIMITS."""
+    return LayerReading(limits)
 
 
 read_layer = layer_reader()

@@ -17,7 +17,6 @@ that can matter: the deleted paths, their ancestors and everything under them.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -25,9 +24,11 @@ from itertools import compress
 from slimstage.analyze.divetree import (
     DOUBLE_WHITEOUT,
     WHITEOUT,
+    DiveLayer,
     DiveTree,
     child_first,
     layer_tree,
+    leaves,
     subtree_bytes,
 )
 from slimstage.image.layer import KIND_CODE, EntryTable
@@ -155,78 +156,6 @@ class _Relevance:
             if states[found.folder_of[index]] == 2 or path in targets or path in ancestors:
                 picked.add(index)
         return sorted(picked)
-
-
-@dataclass(frozen=True)
-class DiveLayer:
-    """What dive's figures need of one layer alone: found where the layer is read."""
-
-    plain: array[int]  # the entries that are leaves (their last copy, when a path repeats)
-    bare: list[str]  # leaves no entry declares (made on the way to a .wh..wh.* name): 0 bytes
-    deleted: list[str]  # the paths whiteout leaves delete
-    marked: list[int]  # entries with a whiteout name anywhere in their path
-    folders: list[str]  # every folder holding an entry, once
-    folder_of: array[int]  # each entry's folder, by its place in folders
-
-
-def leaves(table: EntryTable) -> DiveLayer:
-    """The leaves of a layer's dive tree, found from its paths alone (no tree is built), and
-    its folders: a layer's own business, which can be done where the layer is read."""
-    declared: dict[str, int] = {}
-    bare: set[str] = set()  # nodes made on the way to a .wh..wh.* name, where dive stops
-    parents: set[str] = set()
-    numbers: dict[str, int] = {}
-    folder_of = array("I")
-    marked = []
-    for position, (path, size) in enumerate(zip(table.paths, table.sizes, strict=True)):
-        folder = path.rpartition("/")[0]
-        number = numbers.get(folder)
-        if number is None:
-            number = numbers[folder] = len(numbers)
-        folder_of.append(number)
-        if WHITEOUT in path:
-            marked.append(position)
-            if DOUBLE_WHITEOUT in path:
-                parts = path.split("/")
-                cut = next((k for k, p in enumerate(parts) if p.startswith(DOUBLE_WHITEOUT)), -1)
-                if cut == 0:
-                    continue
-                if cut > 0:
-                    path = "/".join(parts[:cut])
-                    bare.add(path)
-                    folder = path.rpartition("/")[0]
-                    size = -1
-        if size >= 0:
-            declared[path] = position
-        while folder and folder not in parents:
-            parents.add(folder)
-            folder = folder.rpartition("/")[0]
-    plain, bare_leaves, deleted = _split_leaves(declared, bare, parents)
-    return DiveLayer(plain, bare_leaves, deleted, marked, list(numbers), folder_of)
-
-
-def _split_leaves(
-    declared: dict[str, int], bare: set[str], parents: set[str]
-) -> tuple[array[int], list[str], list[str]]:
-    plain = array("I")
-    bare_leaves: list[str] = []
-    deleted: list[str] = []
-    for path, position in declared.items():
-        if path in parents:
-            continue
-        if WHITEOUT in path and (name := path.rpartition("/")[2]).startswith(WHITEOUT):
-            deleted.append(path[: len(path) - len(name)] + name[len(WHITEOUT) :])
-        else:
-            plain.append(position)
-    for path in sorted(bare):
-        if path in parents or path in declared:
-            continue
-        head, _, name = path.rpartition("/")
-        if name.startswith(WHITEOUT):
-            deleted.append(f"{head}/{name[len(WHITEOUT) :]}" if head else name[len(WHITEOUT) :])
-        else:
-            bare_leaves.append(path)
-    return plain, bare_leaves, deleted
 
 
 def _visit_exactly(table: EntryTable, stacked: DiveTree, records: _Records) -> None:

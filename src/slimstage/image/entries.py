@@ -75,6 +75,18 @@ class EntryTable:
             self.whiteouts.append(index)
         return index
 
+    def extend(self, other: EntryTable) -> None:
+        """OTHER's entries after these (the next part of the same layer)."""
+        shift = len(self.paths)
+        self.paths += other.paths
+        self.kinds += other.kinds
+        self.sizes += other.sizes
+        self.digests += other.digests
+        self.offsets += other.offsets
+        self.links.update((index + shift, target) for index, target in other.links.items())
+        self.contents.update((index + shift, data) for index, data in other.contents.items())
+        self.whiteouts += [index + shift for index in other.whiteouts]
+
     def kind(self, index: int) -> str:
         return KINDS[self.kinds[index]]
 

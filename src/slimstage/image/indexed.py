@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slimstage.errors import UsageError
-from slimstage.image import assembly, manifest
+from slimstage.image import assembly, manifest, segments, workers
 from slimstage.image.assembly import Image, LayerReader, T
 from slimstage.image.manifest import Descriptor
 from slimstage.image.printable import printable
@@ -79,9 +79,43 @@ def read(
     config = manifest.config(archive.json(plan.config, "config"), plan.config)
     names = [layer.blob if isinstance(layer, Descriptor) else layer for layer in plan.layers]
     found = [archive.member(name, "layer") for name in names]
-    jobs = [
+    whole = [
         assembly.file_job(read_layer, path, member.offset, member.size, name, verify)
         for name, member in zip(names, found, strict=True)
     ]
-    blobs = assembly.read_planned(jobs, sum(m.size for m in found))
+    total = sum(m.size for m in found)
+    plans = (
+        _splits(read_layer, path, names, found, verify) if total >= assembly.PARALLEL_BYTES else []
+    )
+    if not any(plans):
+        return assembly.assemble(source, plan, config, assembly.read_planned(whole, total), verify)
+    jobs = [
+        job
+        for one, split in zip(whole, plans, strict=True)
+        for job in (split.jobs if split else [one])
+    ]
+    results = assembly.read_planned(jobs, total)
+    sizes = [m.size for m in found]
+    blobs = segments.gather(results, plans, whole, read_layer, sizes)  # type: ignore[arg-type]
     return assembly.assemble(source, plan, config, blobs, verify)
+
+
+def _splits(
+    read_layer: LayerReader[T], path: str, names: list[str], found: list[_Member], verify: bool
+) -> list[segments.Split | None]:
+    """How each layer is read in parts, when its reader can read parts (None: whole)."""
+    count = workers.processes()
+    if count < 2 or not hasattr(read_layer, "merge"):
+        return []
+    return [
+        segments.split(
+            read_layer,  # type: ignore[arg-type]
+            path,
+            member.offset,
+            member.size,
+            name,
+            parts=count,
+            algorithm=assembly.algorithm_for(name) if verify else None,
+        )
+        for name, member in zip(names, found, strict=True)
+    ]

@@ -58,6 +58,7 @@ __all__ = [
     "normalize",
     "same_content",
     "scan",
+    "scan_segment",
 ]
 
 #: gzip at its default level, as `docker push` compresses layers.
@@ -194,6 +195,44 @@ def _read_entries(
         offsets.append(place)
         if ".wh." in path and path.rpartition("/")[2].startswith(".wh."):
             whiteouts.append(index)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a layer, read on its own (segments.py): its entries, and whether it ended
+    cleanly, between two members (or at the tar's end, for the last part)."""
+
+    table: EntryTable
+    clean: bool
+
+
+def scan_segment(
+    stream: Source,
+    name: str,
+    location: str | None,
+    *,
+    last: bool,
+    offset: int,
+    needs: Sequence[ContentNeed] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> Segment:
+    """The part of an uncompressed layer STREAM holds (its `start` and `size` say where),
+    OFFSET bytes into the layer's tar. A part that is not the LAST ends between two members;
+    when it does not, it is not clean (the cut was wrong) and its entries are not to be used."""
+    table = EntryTable(location)
+    tar = TarStream(stream, size=getattr(stream, "size", None), open_end=not last)
+    limit = limits.max_bytes - offset
+    try:
+        _read_entries(tar, table, name, content_limit(needs), getattr(stream, "start", 0), limit)
+    except LayerError:
+        if last:
+            raise
+        return Segment(table, False)
+    except (TarError, ValueError, OSError) as exc:
+        if last:
+            raise LayerError(f"{name}: not a readable layer: {exc}") from None
+        return Segment(table, False)
+    return Segment(table, True)
 
 
 def scan(

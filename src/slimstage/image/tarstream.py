@@ -53,14 +53,16 @@ class TarStream:
     """Iterate members; between steps the caller may read the current member's data.
 
     SIZE, when known, is how many bytes the source holds from here on: a member claiming more
-    is refused before anything is skipped over it.
+    is refused before anything is skipped over it. With OPEN_END the source is a part of a tar
+    that ends between two members: its end is no truncation.
     """
 
-    def __init__(self, source: Source, *, size: int | None = None) -> None:
+    def __init__(self, source: Source, *, size: int | None = None, open_end: bool = False) -> None:
         self.source = source
         self.size = size
         self.position = 0  # bytes consumed, counted from where reading started
         self.ended = False  # the end-of-archive marker was read
+        self.open_end = open_end
         self._buf = b""
         self._pos = 0  # where in _buf the position is
         self._left = 0  # unread data bytes of the current member
@@ -172,6 +174,8 @@ class TarStream:
         if len(header) < BLOCK:
             if header:
                 raise TarError("truncated: the data ends inside a tar header", header)
+            if self.open_end:
+                return None
             raise TarError("truncated: the data ends before the end-of-archive marker")
         if header == ZERO_BLOCK:
             self.ended = True
@@ -235,6 +239,8 @@ class TarStream:
                     self._claim(decimal(pax["size"], "size"))
             yield name, self._left, kind, self.position, header, pax, long_link
             pax, long_name, long_link = None, None, None
+        if pax or long_name is not None or long_link is not None:
+            raise TarError("the data ends between a member's extended headers and the member")
 
 
 class Window:
