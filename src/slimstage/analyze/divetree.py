@@ -149,33 +149,29 @@ class DiveLayer:
 
 def leaves(table: EntryTable) -> DiveLayer:
     """The leaves of a layer's dive tree, found from its paths alone (no tree is built), and
-    its folders: a layer's own business, which can be done where the layer is read."""
-    declared: dict[str, int] = {}
-    bare: set[str] = set()  # nodes made on the way to a .wh..wh.* name, where dive stops
+    its folders: a layer's own business, which can be done where the layer is read. Written
+    to run as little Python per entry as it can: a layer may have a million entries."""
+    paths = table.paths
+    folders = [path.rpartition("/")[0] for path in paths]
+    numbers = {folder: number for number, folder in enumerate(dict.fromkeys(folders))}
+    folder_of = array("I", map(numbers.__getitem__, folders))
+    marked = [position for position, path in enumerate(paths) if WHITEOUT in path]
+    declared = dict(zip(paths, range(len(paths)), strict=True))  # a repeated path: its last
+    # dive makes no node for a name starting with .wh..wh. nor below it: only the nodes above.
+    cut: set[int] = set()
+    bare: set[str] = set()
+    for position in marked:
+        parts = paths[position].split("/")
+        at = next((k for k, p in enumerate(parts) if p.startswith(DOUBLE_WHITEOUT)), -1)
+        if at >= 0:
+            cut.add(position)
+            if at > 0:
+                bare.add("/".join(parts[:at]))
+    for path in {paths[position] for position in cut}:
+        del declared[path]
+    made = numbers if not cut else dict.fromkeys(f for i, f in enumerate(folders) if i not in cut)
     parents: set[str] = set()
-    numbers: dict[str, int] = {}
-    folder_of = array("I")
-    marked = []
-    for position, (path, size) in enumerate(zip(table.paths, table.sizes, strict=True)):
-        folder = path.rpartition("/")[0]
-        number = numbers.get(folder)
-        if number is None:
-            number = numbers[folder] = len(numbers)
-        folder_of.append(number)
-        if WHITEOUT in path:
-            marked.append(position)
-            if DOUBLE_WHITEOUT in path:
-                parts = path.split("/")
-                cut = next((k for k, p in enumerate(parts) if p.startswith(DOUBLE_WHITEOUT)), -1)
-                if cut == 0:
-                    continue
-                if cut > 0:
-                    path = "/".join(parts[:cut])
-                    bare.add(path)
-                    folder = path.rpartition("/")[0]
-                    size = -1
-        if size >= 0:
-            declared[path] = position
+    for folder in (*made, *(node.rpartition("/")[0] for node in bare)):
         while folder and folder not in parents:
             parents.add(folder)
             folder = folder.rpartition("/")[0]

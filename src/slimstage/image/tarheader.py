@@ -107,7 +107,10 @@ def text(field: bytes) -> str:
 def checksum_ok(header: bytes) -> bool:
     field = header[148:156]
     digits = field[:6]
-    stored = int(digits, 8) if field[6] == 0 and _is_octal(digits) else _octal(field, "checksum")
+    if field[6] == 0 and digits.isdigit() and b"8" not in digits and b"9" not in digits:
+        stored = int(digits, 8)
+    else:
+        stored = _octal(field, "checksum")
     # Adler-32's low half is 1 + the byte sum (mod 65521): exact for 256 bytes at a time.
     adler = zlib.adler32
     total = (adler(header[:256]) & 0xFFFF) + (adler(header[256:]) & 0xFFFF) - 2
@@ -120,8 +123,11 @@ def checksum_ok(header: bytes) -> bool:
 
 def size_field(field: bytes) -> int:
     digits = field[:11]
-    if field[11] in (0, 32) and _is_octal(digits):  # the usual: 11 octal digits
-        return int(digits, 8)
+    if field[11] in (0, 32) and digits.isdigit():  # the usual: 11 octal digits
+        try:
+            return int(digits, 8)
+        except ValueError:  # an 8 or a 9
+            raise TarError("bad size field in a tar header") from None
     return _number(field, "size")
 
 
