@@ -5,7 +5,6 @@ Secrets are forbidden unless allowed. A failed gate exits with GateFailed's code
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def _text(path: Path) -> str:
 
 
 def from_toml(path: Path, base: Rules) -> Rules:
+    import tomllib  # only when there is a settings file: it takes a while to import
+
     try:
         data = tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as exc:

@@ -13,8 +13,6 @@ import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
-import zstandard
-
 from slimstage.errors import UsageError
 from slimstage.image.tarstream import Source
 from slimstage.image.zstdframe import FrameError, FrameWalker
@@ -151,6 +149,9 @@ class _Unzstd:
     """zstd frames, one after another; a stream cut inside a frame is refused."""
 
     def __init__(self, source: Readable, name: str) -> None:
+        import zstandard  # only for zstd layers: it takes a while to import
+
+        self.zstd_error = zstandard.ZstdError
         self.name = name
         self.walker = FrameWalker()
         self.source = source
@@ -173,7 +174,7 @@ class _Unzstd:
     def read_out(self, size: int) -> bytes:
         try:
             out: bytes = self.reader.read(CHUNK if size < 0 else size)
-        except zstandard.ZstdError as exc:
+        except self.zstd_error as exc:
             raise LayerError(f"{self.name}: not a readable zstd stream: {exc}") from None
         if not out and not self.walker.complete:
             raise LayerError(f"{self.name}: truncated: the zstd stream ends inside a frame")

@@ -14,8 +14,6 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import zstandard
-
 from slimstage.image.blob import (
     CHUNK,
     DEFAULT_LIMITS,
@@ -265,6 +263,6 @@ def scan(
                 pass
     except LayerError:
         raise
-    except (TarError, ValueError, EOFError, zlib.error, zstandard.ZstdError, OSError) as exc:
+    except (TarError, ValueError, EOFError, zlib.error, OSError) as exc:
         raise LayerError(f"{name}: not a readable layer: {exc}") from None
     return LayerSummary(table, sum(table.sizes), compression)

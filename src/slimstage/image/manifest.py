@@ -9,7 +9,6 @@ parsed here into plain typed values or refused with a UsageError that says what 
 from __future__ import annotations
 
 import json
-import platform as host_platform
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,7 +98,9 @@ def descriptor(value: Any, what: str) -> Descriptor:
 
 
 def default_platform() -> str:
-    machine = host_platform.machine().lower()
+    import platform  # only for a multi-platform index
+
+    machine = platform.machine().lower()
     arch = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
     return f"linux/{arch}"
 

@@ -7,7 +7,6 @@ import re
 import stat
 from pathlib import Path
 
-from slimstage.engine import Engine
 from slimstage.errors import CommandFailed, UsageError
 from slimstage.image import archive
 from slimstage.image.assembly import Image, LayerReader, T
@@ -85,6 +84,8 @@ def diff_ids(target: str) -> tuple[str, ...]:
         return image.config.diff_ids
     if not _REFERENCE.fullmatch(target):
         raise UsageError(f"{target!r}: not a file, a folder or an image reference")
+    from slimstage.engine import Engine  # only for an image in the engine
+
     found = Engine.connect().inspect_image(target)
     if found is None:
         raise UsageError(f"{target}: no such file, folder or image in the engine")
@@ -114,6 +115,8 @@ def load(
         raise UsageError(f"{target}: no such file or folder")
     if not _REFERENCE.fullmatch(target):
         raise UsageError(f"{target!r}: not a file, a folder or an image reference")
+    from slimstage.engine import Engine  # only for an image in the engine
+
     engine = Engine.connect()
     if engine.inspect_image(target) is None:
         raise UsageError(f"{target}: no such file, folder or image in the engine")
