@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from slimstage.errors import UsageError
 from slimstage.image.filerange import FileRange
 
 
@@ -34,3 +35,9 @@ def test_a_range_past_the_end_of_the_file_reads_short(tmp_path: Path) -> None:
     with FileRange.open(str(path), 1, 100) as stream:
         assert stream.read(50) == b"bc"
         assert stream.read(50) == b""
+
+
+def test_a_file_gone_or_unreadable_is_a_usage_error(tmp_path: Path) -> None:
+    for path, message in ((tmp_path / "gone", "No such file"), (tmp_path, "Is a directory")):
+        with pytest.raises(UsageError, match=message), FileRange.open(str(path), 0, 10):
+            pass

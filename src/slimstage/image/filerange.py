@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from slimstage.errors import UsageError
+
 
 class FileRange:
     """SIZE bytes of HANDLE from START on; reads stop at the range's end, seeks stay inside it."""
@@ -21,7 +23,12 @@ class FileRange:
     @classmethod
     @contextmanager
     def open(cls, path: str, start: int, size: int) -> Iterator[FileRange]:
-        with open(path, "rb", buffering=0) as handle:
+        """The range, its file opened; a file gone or unreadable by now is a usage error."""
+        try:
+            handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror or exc}") from None
+        with handle:
             yield cls(handle, start, size)
 
     def read(self, size: int = -1, /) -> bytes:
@@ -29,7 +36,10 @@ class FileRange:
         size = left if size < 0 else min(size, left)
         if size <= 0:
             return b""
-        data = self.handle.read(size)
+        try:
+            data = self.handle.read(size)
+        except OSError as exc:
+            raise UsageError(f"{self.handle.name}: {exc.strerror or exc}") from None
         self.position += len(data)
         return data
 
