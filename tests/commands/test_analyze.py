@@ -201,3 +201,21 @@ def test_the_demos_images_tell_the_base_from_their_own_layers(
     assert runtime["base"]["found_by"] == "history (heuristic)"
     assert runtime["base"]["base_layers"] == 1
     assert runtime["verification"]["verified"] is True
+
+
+def test_base_named_by_an_archive_splits_the_figures(tmp_path: Path) -> None:
+    base_layer = [("file", "usr/include/base.h", "b" * 700)]
+    mine = [("file", "usr/include/mine.h", "m" * 300), ("file", "app/app.py", "x")]
+    base = docker_classic(tmp_path / "base.tar", ImageSpec([base_layer]))  # type: ignore[list-item]
+    image = docker_classic(tmp_path / "image.tar", ImageSpec([base_layer, mine]))  # type: ignore[list-item]
+    result = _run("analyze", str(image), "--base", str(base), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["base"]["found_by"] == "base image layers"
+    assert document["base"]["base_layers"] == 1
+    [headers] = [lo for lo in document["leftovers"] if lo["category"] == "headers"]
+    assert (headers["bytes"], headers["base_bytes"], headers["base_files"]) == (1000, 700, 1)
+    assert document["base_visible_bytes"] == 700
+    wrong = _run("analyze", str(base), "--base", str(image))
+    assert wrong.returncode == 2
+    assert "its layers are not the first layers of" in wrong.stderr

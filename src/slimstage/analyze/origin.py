@@ -37,10 +37,10 @@ NOT_FOUND = Origin(0, "not found", None, "no base image found: every layer count
 
 
 def candidates(labels: Mapping[str, str], given: str | None = None) -> list[str]:
-    """Names that may be the base image: GIVEN first, then what the labels say."""
-    names = [given] if given else []
-    names += [labels[key] for key in BASE_LABELS if key in labels]
-    return [name for name in dict.fromkeys(names) if _REFERENCE.fullmatch(name)]
+    """Names that may be the base image: GIVEN first (an image, or an archive's path), then
+    the image references the labels hold."""
+    names = [label for key in BASE_LABELS if _REFERENCE.fullmatch(label := labels.get(key, ""))]
+    return list(dict.fromkeys([given, *names] if given else names))
 
 
 def from_layers(diff_ids: Sequence[str], base_diff_ids: Sequence[str], base: str) -> Origin | None:
