@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from slimstage import htmlpage
-from slimstage.htmlpage import Segment, bars, document, esc, legend, single_bars, table
+from slimstage.htmlpage import BarPiece, bars, document, esc, legend, single_bars, table
 
 
 def test_esc_escapes_markup_and_both_quotes() -> None:
@@ -21,8 +21,8 @@ def test_document_is_whole_and_needs_nothing_from_elsewhere() -> None:
 
 def test_bars_draw_one_group_per_row_to_one_scale() -> None:
     rows = [
-        ("big", [Segment(60, "#111", "a"), Segment(40, "#222", "b")], "100"),
-        ("half", [Segment(50, "#111", "c")], "50"),
+        ("big", [BarPiece(60, "#111", "a"), BarPiece(40, "#222", "b")], "100"),
+        ("half", [BarPiece(50, "#111", "c")], "50"),
         ("none", [], "skipped"),
     ]
     chart = bars("sizes", rows, "Sizes")
@@ -34,7 +34,7 @@ def test_bars_draw_one_group_per_row_to_one_scale() -> None:
 
 
 def test_bar_labels_and_tooltips_are_escaped() -> None:
-    chart = bars("x", [("<img src=x onerror=alert(1)>", [Segment(1, "#000", "<b>")], "<i>")], "c")
+    chart = bars("x", [("<img src=x onerror=alert(1)>", [BarPiece(1, "#000", "<b>")], "<i>")], "c")
     assert "<img" not in chart
     assert "<b>" not in chart
     assert "&lt;img src=x onerror=alert(1)&gt;" in chart

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from slimstage import __version__, options, units
+from slimstage import __version__, argtypes, options
 from slimstage.errors import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
@@ -37,53 +37,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
-
-
-# -- value types: each raises ArgumentTypeError, which argparse turns into a usage error ----------
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
-    return value
-
-
-def _size(text: str) -> int:
-    try:
-        return units.parse_size(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _key_value(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key, value
 
 
 # -- the parser --------------------------------------------------------------------------------
@@ -129,9 +82,11 @@ def _add_compare(sub: Subparsers) -> None:
     )
     p.add_argument("paths", nargs="*", type=Path, help="Dockerfiles or folders (default demo)")
     p.add_argument("--context", type=Path, help="build context (default: each file's folder)")
-    p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
+    p.add_argument("--build-arg", action="append", type=argtypes.key_value, metavar="K=V")
     p.add_argument("--target", help="build this stage of every variant")
-    p.add_argument("--jobs", type=_positive_int, help="variants built in parallel (default 1)")
+    p.add_argument(
+        "--jobs", type=argtypes.positive_int, help="variants built in parallel (default 1)"
+    )
     p.add_argument("--keep", action="store_true", help="keep the built images")
     p.add_argument("--tag-prefix", help="repository prefix (default slimstage-compare)")
     p.add_argument("--format", choices=["table", "json", "markdown"])
@@ -142,11 +97,15 @@ def _add_compare(sub: Subparsers) -> None:
     p.add_argument("--config", type=Path, help="settings file (default .slimstage.toml)")
     s = p.add_argument_group("smoke test (also [compare] in the settings file)")
     s.add_argument("--smoke-path", help="HTTP path that must answer (default /)")
-    s.add_argument("--expect-status", type=_positive_int, help="status (default: any 2xx/3xx)")
+    s.add_argument(
+        "--expect-status", type=argtypes.positive_int, help="status (default: any 2xx/3xx)"
+    )
     s.add_argument("--expect-body", metavar="REGEX", help="the body must match")
     s.add_argument("--port", help="container port (default: the Dockerfile's first EXPOSE)")
-    s.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
-    s.add_argument("--env", action="append", type=_key_value, metavar="K=V", help="for the app")
+    s.add_argument("--smoke-timeout", type=argtypes.positive_float, help="seconds (default 60)")
+    s.add_argument(
+        "--env", action="append", type=argtypes.key_value, metavar="K=V", help="for the app"
+    )
     s.add_argument("--env-file", type=Path, help="KEY=VALUE lines for the app's environment")
     s.add_argument("--with", dest="sidecars", action="append", metavar="NAME", help="sidecar")
     s.add_argument("--probe-image", help="image with python3 the probe runs in")
@@ -154,12 +113,23 @@ def _add_compare(sub: Subparsers) -> None:
     p.add_argument("--no-warm", action="store_true", help="skip the warm rebuild")
 
 
+def _add_reading(p: _Parser) -> None:
+    """How analyze and diff read images (options.ReadOptions)."""
+    p.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
+    p.add_argument("--no-verify", action="store_true", help="do not check blob digests")
+    p.add_argument("--max-layer-bytes", type=argtypes.size, help="largest layer tar read (64GiB)")
+    p.add_argument(
+        "--max-ratio", type=argtypes.count, help="largest expansion past 1GiB (200; 0: off)"
+    )
+
+
 def _add_analyze(sub: Subparsers) -> None:
     p = _command(sub, "analyze", "analyze:run", options.AnalyzeOptions, help="where the bytes go")
     p.add_argument("target", help="image in the engine, image archive, or OCI layout")
-    p.add_argument("--platform", help="os/arch in a multi-platform image (e.g. linux/amd64)")
+    _add_reading(p)
+    p.add_argument("--base", help="the image TARGET was built FROM (default: found)")
     p.add_argument("--format", choices=["table", "json", "markdown"])
-    p.add_argument("--top", type=_positive_int, help="largest paths to list (default 10)")
+    p.add_argument("--top", type=argtypes.positive_int, help="largest paths to list (default 10)")
     p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained report")
     p.add_argument(
         "--dive-compatible",
@@ -169,9 +139,11 @@ def _add_analyze(sub: Subparsers) -> None:
     gate = p.add_argument_group("CI gate (exit 7 when a rule fails)")
     gate.add_argument("--gate-config", type=Path, help="settings file (default .slimstage.toml)")
     gate.add_argument("--dive-ci", type=Path, help="dive's .dive-ci rules file")
-    gate.add_argument("--max-size", type=_size, help="stored bytes above this fail (200MB)")
-    gate.add_argument("--min-efficiency", type=_fraction, help="below this fails (0..1)")
-    gate.add_argument("--max-wasted-bytes", type=_size, help="waste above this fails (10MB)")
+    gate.add_argument("--max-size", type=argtypes.size, help="stored bytes above this fail (200MB)")
+    gate.add_argument("--min-efficiency", type=argtypes.fraction, help="below this fails (0..1)")
+    gate.add_argument(
+        "--max-wasted-bytes", type=argtypes.size, help="waste above this fails (10MB)"
+    )
     gate.add_argument("--forbid-leftover", action="append", metavar="CATEGORY", help="repeatable")
     gate.add_argument("--allow-secrets", action="store_true", help="do not fail on secrets")
 
@@ -182,9 +154,9 @@ def _add_diff(sub: Subparsers) -> None:
     )
     p.add_argument("a")
     p.add_argument("b")
-    p.add_argument("--platform")
+    _add_reading(p)
     p.add_argument("--format", choices=["table", "json", "markdown"])
-    p.add_argument("--top", type=_positive_int)
+    p.add_argument("--top", type=argtypes.positive_int)
 
 
 def _add_lint(sub: Subparsers) -> None:
@@ -197,11 +169,13 @@ def _add_lint(sub: Subparsers) -> None:
     p.add_argument("--failure-threshold", choices=["error", "warning", "info", "style"])
     p.add_argument("--config", type=Path, help="settings file (default: .slimstage.toml)")
     p.add_argument("--target", help="lint as if building this stage")
-    p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
+    p.add_argument("--build-arg", action="append", type=argtypes.key_value, metavar="K=V")
     p.add_argument(
         "--no-shellcheck", dest="shellcheck", action="store_false", help="skip ShellCheck"
     )
-    p.add_argument("--max-file-size", type=_size, help="largest Dockerfile read (default 10MB)")
+    p.add_argument(
+        "--max-file-size", type=argtypes.size, help="largest Dockerfile read (default 10MB)"
+    )
 
 
 def _add_optimize(sub: Subparsers) -> None:
@@ -217,12 +191,12 @@ def _add_optimize(sub: Subparsers) -> None:
     p.add_argument("-o", "--output", help="where to write (default Dockerfile.optimized; - stdout)")
     p.add_argument("--minimal", action="store_true", help="final stage on the runtime-only base")
     p.add_argument("--verify", action="store_true", help="build both and smoke-test both")
-    p.add_argument("--build-arg", action="append", type=_key_value, metavar="K=V")
+    p.add_argument("--build-arg", action="append", type=argtypes.key_value, metavar="K=V")
     p.add_argument("--smoke-path", help="HTTP path that must answer (default /)")
     p.add_argument("--port", help="container port to smoke-test (default: the image's EXPOSE)")
-    p.add_argument("--smoke-timeout", type=_positive_float, help="seconds (default 60)")
+    p.add_argument("--smoke-timeout", type=argtypes.positive_float, help="seconds (default 60)")
     p.add_argument(
-        "--env", action="append", type=_key_value, metavar="K=V", help="for the smoke test"
+        "--env", action="append", type=argtypes.key_value, metavar="K=V", help="for the smoke test"
     )
     p.add_argument("--format", choices=["text", "json"])
 
@@ -262,6 +236,10 @@ def parse(argv: Sequence[str]) -> tuple[Callable[[Any], int], Any]:
         given["given"] = frozenset(given) & names
     if given.pop("no_warm", False):
         given["edit"] = None
+    if given.pop("no_verify", False):
+        given["verify"] = False
+    if option_class in (options.AnalyzeOptions, options.DiffOptions):
+        given["read"] = _fill(options.ReadOptions, given)
     if option_class is options.AnalyzeOptions:
         given["gate"] = _fill(options.GateOptions, given)
     command = getattr(importlib.import_module(f"slimstage.commands.{module}"), function)

@@ -67,7 +67,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[in
 
 
 @dataclass(frozen=True)
-class Segment:
+class BarPiece:
     """One piece of a bar: its value, colour, and the tooltip shown on hover."""
 
     value: float
@@ -88,7 +88,7 @@ def _short(text: str, size: int = 28) -> str:
 
 def bars(
     chart_id: str,
-    rows: Sequence[tuple[str, Sequence[Segment], str]],
+    rows: Sequence[tuple[str, Sequence[BarPiece], str]],
     caption: str,
     *,
     width: int = WIDTH,
@@ -141,7 +141,7 @@ def single_bars(
     shaped = [
         (
             label,
-            [] if v is None else [Segment(v, color, f"{label}: {fmt(v)}")],
+            [] if v is None else [BarPiece(v, color, f"{label}: {fmt(v)}")],
             "-" if v is None else fmt(v),
         )
         for label, v in rows

@@ -75,13 +75,24 @@ class GateOptions:
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """How images are read (analyze, diff): docs/analyze.md, "Limits" and "Verification"."""
+
+    platform: str | None = None
+    verify: bool = True  # --no-verify: False
+    max_layer_bytes: int = 64 << 30
+    max_ratio: int = 200  # 0: no ratio check
+    base: str | None = None  # the image this one was built FROM, when the user names it
+
+
+@dataclass(frozen=True)
 class AnalyzeOptions:
     target: str
-    platform: str | None = None
     format: str = "table"
     top: int = 10
     dive_compatible: bool = False
     html: Path | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
     gate: GateOptions = field(default_factory=GateOptions)
 
 
@@ -89,9 +100,9 @@ class AnalyzeOptions:
 class DiffOptions:
     a: str
     b: str
-    platform: str | None = None
     format: str = "table"
     top: int = 10
+    read: ReadOptions = field(default_factory=ReadOptions)
 
 
 @dataclass(frozen=True)

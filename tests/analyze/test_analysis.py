@@ -8,7 +8,6 @@ import pytest
 
 from slimstage.analyze import analysis
 from slimstage.analyze.analysis import read_layer
-from slimstage.analyze.leftovers import category_of
 from slimstage.image import archive
 from tests.imagebuild import ImageSpec, docker_classic
 
@@ -68,16 +67,14 @@ def test_leftovers_by_category(result: analysis.Analysis) -> None:
     assert by["headers"] == (300, 1)
     assert by["static-libraries"] == (700, 1)
     assert by["package-indexes"] == (400, 1)  # the empty lock file costs nothing
-    assert by["bytecode"] == (15, 1)  # PYTHONDONTWRITEBYTECODE is set, yet bytecode is there
+    # PYTHONDONTWRITEBYTECODE is set, yet app.py's bytecode is read at every start: no leftover
+    assert "bytecode" not in by
     assert by["tests-in-site-packages"] == (25, 1)
     assert result.bytecode_disabled
     assert next(lo.category for lo in result.leftovers) == "compilers"
-
-
-def test_bytecode_is_no_leftover_when_writing_it_is_allowed() -> None:
-    path = "usr/lib/python3/x/__pycache__/a.pyc"
-    assert category_of(path, bytecode_disabled=False) is None
-    assert category_of(path, bytecode_disabled=True) == "bytecode"
+    # No CMD in the history and no base named: every layer counts as this image's own.
+    assert result.base.found_by == "not found"
+    assert all(lo.base_bytes == 0 for lo in result.leftovers)
 
 
 def test_owners_follow_merged_usr_and_records(result: analysis.Analysis) -> None:
@@ -98,10 +95,11 @@ def test_secrets_in_any_layer_never_their_content(result: analysis.Analysis) -> 
     assert "/app/.env.example" not in names
     assert "/app/server.pem" not in names  # a certificate, not a key
     assert "TOKEN_FILE" not in names
-    dumped = repr(result.secrets)
+    dumped = repr(result)
     assert "s3cr3t" not in dumped
     assert "abc123" not in dumped
     assert "AAAA" not in dumped
+    assert result.layers[1].created_by == "RUN |1 GITHUB_TOKEN=<redacted> /bin/sh -c make"
 
 
 def test_top_paths_and_layers(result: analysis.Analysis) -> None:
@@ -111,6 +109,7 @@ def test_top_paths_and_layers(result: analysis.Analysis) -> None:
         "/usr/lib/x86_64-linux-gnu/libc.a",
     ]
     assert [layer.created_by for layer in result.layers][1].startswith("RUN |1")
+    assert [layer.wasted_bytes for layer in result.layers] == [0, len(KEY), 0]
     assert result.layers[2].files_deleted == 1
     assert result.waste.whiteout == len(KEY)
     assert result.size_bytes == result.visible_bytes + result.wasted_bytes

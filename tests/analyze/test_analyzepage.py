@@ -41,7 +41,7 @@ def image_archive(tmp_path: Path) -> Path:
 def examined(image_archive: Path) -> analysis.Examined:
     with image_archive.open("rb") as stream:
         image = archive.read_stream(stream, str(image_archive), read_layer=analysis.read_layer)
-    return analysis.examine(image)
+    return analysis.examine(image, base=None)
 
 
 def _files(examined: analysis.Examined) -> dict[str, tuple[int, str | None]]:

@@ -9,13 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from slimstage import proc
 from slimstage.analyze import divecompat
 from slimstage.analyze.analysis import analyze, read_layer
+from slimstage.analyze.divetree import DiveTree, child_first, layer_tree, subtree_bytes
 from slimstage.compare.run import VariantResult
 from slimstage.engine import Engine
 from slimstage.image import archive, source
+from slimstage.image.layer import KIND_CODE, EntryTable
 from tests.analyze.test_filetree import L0, L1, L2, entries
 from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic
@@ -32,6 +36,84 @@ def test_figures_by_hand() -> None:
     cumulative = 250 + 1000 + 300 + 200 + 70 + 800 + 500 + 0 + 60 + 0
     assert figures.efficiency == smallest / cumulative
     assert figures.size_bytes == 2070 + 610 + 15
+
+
+def reference(layers: list[EntryTable]) -> tuple[float, int, list[tuple[str, int, int]]]:
+    """dive's algorithm as dive runs it, node by node: every layer's whole tree, walked in
+    order, the stacked tree built from everything. The fast figures() must agree with it."""
+    trees = [
+        layer_tree(zip(t.paths, t.sizes, [k == KIND_CODE["dir"] for k in t.kinds], strict=True))
+        for t in layers
+    ]
+    cumulative: dict[str, int] = {}
+    smallest: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    with_whiteouts = [i for i, t in enumerate(layers) if any(".wh." in p for p in t.paths)]
+    last_needed = with_whiteouts[-1] if with_whiteouts else -1
+    stacked = trees[0].copy() if last_needed >= 0 else DiveTree()
+    for index, tree in enumerate(trees):
+        order = child_first(tree.root)
+        for node, path in order:
+            if node.children:
+                continue
+            if path not in cumulative:
+                cumulative[path], smallest[path] = 0, -1
+            if node.is_whiteout():
+                previous = stacked.get(path)
+                if previous is None:
+                    break
+                size = subtree_bytes(previous) if previous.is_dir else 0
+            else:
+                size = node.size
+            cumulative[path] += size
+            smallest[path] = size if smallest[path] < 0 else min(smallest[path], size)
+            seen[path] = seen.get(path, 0) + 1
+        if index < last_needed:
+            stacked.stack(order)
+    total = sum(cumulative.values())
+    score = 1.0 if total == 0 else sum(smallest.values()) / total
+    repeated = sorted((p, n, cumulative[p]) for p, n in seen.items() if n >= 2)
+    return score, sum(size for _, _, size in repeated), repeated
+
+
+_NAMES = st.sampled_from(["a", "b", "-c", ".wh.a", ".wh.b", ".wh..wh..opq", "z"])
+_ENTRY = st.tuples(
+    st.lists(_NAMES, min_size=1, max_size=3).map("/".join),
+    st.sampled_from(["file", "dir"]),
+    st.integers(0, 40),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_ENTRY, max_size=8), min_size=1, max_size=4))
+def test_the_fast_figures_agree_with_dives_own_walk(
+    layers: list[list[tuple[str, str, int]]],
+) -> None:
+    tables = [
+        entries(
+            [
+                (kind, path, "x" * size) if kind == "file" else (kind, path)
+                for path, kind, size in layer
+            ]
+        )
+        for layer in layers
+    ]
+    figures, references = divecompat.figures(tables)
+    score, inefficient, repeated = reference(tables)
+    assert figures.efficiency == score
+    assert figures.inefficient_bytes == inefficient
+    assert sorted((r.path, r.count, r.size_bytes) for r in references) == repeated
+
+
+def test_a_path_500_levels_deep_is_no_problem() -> None:
+    deep = "/".join(["d"] * 500)
+    layers = [
+        entries([("file", f"{deep}/f", "x" * 10)]),
+        entries([("whiteout", "d"), ("file", f"{deep}/g", "y")]),
+    ]
+    figures, _ = divecompat.figures(layers)
+    assert figures.size_bytes == 11
+    assert figures.efficiency == reference(layers)[0]
 
 
 def _dive() -> str:
@@ -57,7 +139,7 @@ def test_equal_to_dive_itself_on_the_crafted_archive(tmp_path: Path) -> None:
     theirs = dive_json(path, tmp_path / "dive.json")
     with path.open("rb") as stream:
         image = archive.read_stream(stream, str(path), read_layer=read_layer)
-    ours, _ = divecompat.figures([layer.summary.entries for layer in image.layers])
+    ours, _ = divecompat.figures([layer.summary.table for layer in image.layers])
     assert ours.efficiency == theirs["efficiencyScore"]
     assert ours.inefficient_bytes == theirs["inefficientBytes"]
     assert ours.size_bytes == theirs["sizeBytes"]

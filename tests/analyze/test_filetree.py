@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from slimstage.analyze.filetree import Waste, stack
-from slimstage.image.layer import Entry, scan
+from slimstage.image.layer import EntryTable, scan
 from tests.imagebuild import Spec, layer_tar
 
 L0: list[Spec] = [
@@ -33,8 +33,8 @@ L1: list[Spec] = [
 L2: list[Spec] = [("whiteout", "ghost"), ("file", "aa", "a" * 5), ("file", "zz", "z" * 10)]
 
 
-def entries(specs: list[Spec]) -> tuple[Entry, ...]:
-    return scan(io.BytesIO(layer_tar(specs)), "test").entries
+def entries(specs: list[Spec]) -> EntryTable:
+    return scan(io.BytesIO(layer_tar(specs)), "test").table
 
 
 def test_every_cause_is_counted_exactly() -> None:

@@ -6,29 +6,12 @@ from pathlib import Path
 import pytest
 
 from slimstage.analyze import gate
-from slimstage.analyze.analysis import Analysis, LayerReport, Packages
-from slimstage.analyze.divecompat import DiveFigures
-from slimstage.analyze.filetree import Waste
 from slimstage.analyze.leftovers import Leftover
 from slimstage.analyze.secrets import Secret
 from slimstage.errors import UsageError
+from tests.analyze.sample import analysis
 
-BASE = Analysis(
-    source="x",
-    layout="oci-layout",
-    size_bytes=1_000_000,
-    visible_bytes=800_000,
-    wasted_bytes=200_000,
-    efficiency=0.8,
-    waste=Waste(200_000, 0, 0, 0, 0),
-    dive=DiveFigures(0.7, 300_000, 1_000_000),
-    layers=[LayerReport(0, "l0", "", 600_000, 1, 0, 0), LayerReport(1, "l1", "", 400_000, 1, 0, 0)],
-    leftovers=[Leftover("compilers", 5000, 2, ("/usr/bin/gcc",))],
-    packages=Packages([], [], 0),
-    secrets=[],
-    top=[],
-    bytecode_disabled=False,
-)
+BASE = analysis(leftovers=[Leftover("compilers", 5000, 2, ("/usr/bin/gcc",))])
 
 
 def test_parse_size() -> None:

@@ -1,89 +1,117 @@
-"""diff: files in one image and absent, or of another size, in the other."""
+"""diff by identity: packages by name and version, files by content where their paths differ."""
 
 from __future__ import annotations
 
-from slimstage.analyze.analysis import Analysis, Examined, FileFacts, Packages
-from slimstage.analyze.divecompat import DiveFigures
-from slimstage.analyze.filetree import Waste
-from slimstage.analyze.imagediff import Named, diff
+from pathlib import Path
 
+from slimstage.analyze import analysis
+from slimstage.analyze.analysis import Examined
+from slimstage.analyze.imagediff import Move, Named, PackageChange, canonical, diff
+from slimstage.image import source
+from tests.imagebuild import ImageSpec, Spec, docker_classic
 
-def _examined(source: str, files: dict[str, FileFacts]) -> Examined:
-    visible = sum(f.size for f in files.values())
-    analysis = Analysis(
-        source=source,
-        layout="oci-layout",
-        size_bytes=visible,
-        visible_bytes=visible,
-        wasted_bytes=0,
-        efficiency=1.0,
-        waste=Waste(),
-        dive=DiveFigures(1.0, 0, visible),
-        layers=[],
-        leftovers=[],
-        packages=Packages([], [], 0),
-        secrets=[],
-        top=[],
-        bytecode_disabled=False,
-    )
-    return Examined(analysis, files)
-
-
-SINGLE = _examined(
-    "single",
-    {
-        "usr/bin/gcc-14": FileFacts(5000, "gcc-14", "compilers"),
-        "usr/lib/gcc/cc1": FileFacts(9000, "cpp-14", "compilers"),
-        "usr/include/stdio.h": FileFacts(300, "libc6-dev", "headers"),
-        "usr/bin/python3": FileFacts(100, "python3", None),
-        "app/app.py": FileFacts(12, None, None),
-        "etc/changed": FileFacts(40, None, None),
-    },
+LIBPQ = "p" * 3000
+RECORD = "flask/__init__.py,,\nflask/app.py,,\n"
+STATUS = (
+    "Package: gcc-14\nStatus: install ok installed\nVersion: 14.2.0-19\n\n"
+    "Package: libpq5\nStatus: install ok installed\nVersion: 17.5-1\n\n"
+    "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n"
 )
-MULTI = _examined(
-    "multi",
-    {
-        "usr/bin/python3": FileFacts(100, "python3", None),
-        "app/app.py": FileFacts(12, None, None),
-        "etc/changed": FileFacts(41, None, None),
-        "opt/venv/bin/gunicorn": FileFacts(7, "gunicorn", None),
-    },
-)
+SINGLE: list[Spec] = [
+    ("file", "var/lib/dpkg/status", STATUS),
+    ("file", "var/lib/dpkg/info/gcc-14:amd64.list", "/usr/bin/gcc-14\n/usr/lib/gcc/cc1\n"),
+    ("file", "var/lib/dpkg/info/libpq5.list", "/usr/lib/libpq.so.5.17\n/usr/lib/libpq.so.5\n"),
+    ("file", "usr/bin/gcc-14", "g" * 5000),
+    ("file", "usr/lib/gcc/cc1", "c" * 9000),
+    ("file", "usr/lib/libpq.so.5.17", LIBPQ),
+    ("symlink", "usr/lib/libpq.so.5", "libpq.so.5.17"),
+    ("file", "usr/local/lib/python3.13/dist-packages/flask/__init__.py", "f" * 20),
+    ("file", "usr/local/lib/python3.13/dist-packages/flask/app.py", "a" * 30),
+    ("file", "usr/local/lib/python3.13/dist-packages/Flask-3.1.3.dist-info/RECORD", RECORD),
+    ("file", "app/app.py", "print('hi')\n"),
+    ("file", "etc/changed", "x" * 40),
+]
+SLIM_STATUS = "Package: libpq5\nStatus: install ok installed\nVersion: 17.6-1\n"
+RUNTIME: list[Spec] = [
+    ("file", "var/lib/dpkg/status", SLIM_STATUS),
+    ("file", "var/lib/dpkg/info/libpq5.list", "/usr/lib/libpq.so.5\n"),
+    ("file", "usr/lib/libpq.so.5", LIBPQ),  # COPY --from dereferences the symlink
+    ("file", "opt/venv/lib/python3.13/site-packages/flask/__init__.py", "f" * 20),
+    ("file", "opt/venv/lib/python3.13/site-packages/flask/app.py", "a" * 30),
+    ("file", "opt/venv/lib/python3.13/site-packages/flask-3.1.3.dist-info/RECORD", RECORD),
+    ("file", "opt/venv/bin/gunicorn", "#!python\n"),
+    ("file", "app/app.py", "print('hi')\n"),
+    ("file", "etc/changed", "y" * 41),
+]
 
 
-def test_each_side_holds_what_the_other_lacks_or_has_at_another_size() -> None:
-    result = diff(SINGLE, MULTI, top=10)
-    assert (result.a, result.b) == ("single", "multi")
-    assert (result.a_size_bytes, result.b_size_bytes) == (14452, 160)
+def _examined(tmp_path: Path, name: str, specs: list[Spec]) -> Examined:
+    path = docker_classic(tmp_path / f"{name}.tar", ImageSpec([specs]))
+    image = source.load(str(path), read_layer=analysis.read_layer)
+    return analysis.examine(image, top=10, base=None)
+
+
+def test_packages_by_name_and_version(tmp_path: Path) -> None:
+    result = diff(_examined(tmp_path, "a", SINGLE), _examined(tmp_path, "b", RUNTIME))
+    packages = result.packages
+    assert [(c.name, c.a_version) for c in packages.only_in_a] == [("gcc-14", "14.2.0-19")]
+    assert packages.only_in_b == []
+    assert [(c.name, c.a_version, c.b_version) for c in packages.changed] == [
+        ("libpq5", "17.5-1", "17.6-1")
+    ]
+    # Flask did not appear in B: it moved from dist-packages to the virtualenv.
+    assert packages.moved == [
+        PackageChange(
+            "Flask",
+            "python",
+            "3.1.3",
+            "3.1.3",
+            "/usr/local/lib/python3.13/dist-packages",
+            "/opt/venv/lib/python3.13/site-packages",
+            50,
+            50,
+        )
+    ]
+
+
+def test_files_by_content_where_paths_differ(tmp_path: Path) -> None:
+    a, b = _examined(tmp_path, "a", SINGLE), _examined(tmp_path, "b", RUNTIME)
+    result = diff(a, b, top=10)
     removed, added = result.only_in_a, result.only_in_b
-    assert (removed.bytes, removed.files) == (5000 + 9000 + 300 + 40, 4)
-    assert (added.bytes, added.files) == (41 + 7, 2)
-    assert [t.path for t in removed.top] == [
-        "/usr/lib/gcc/cc1",
-        "/usr/bin/gcc-14",
-        "/usr/include/stdio.h",
+    # The venv's flask files and libpq.so.5 (a symlink in A, a file in B) are no new content.
+    assert {t.path for t in added.top} == {
+        "/opt/venv/bin/gunicorn",
         "/etc/changed",
-    ]
+        "/var/lib/dpkg/status",
+        "/var/lib/dpkg/info/libpq5.list",
+    }
+    assert ("/usr/lib/libpq.so.5.17", "/usr/lib/libpq.so.5", 3000) in {
+        (m.a_path, m.b_path, m.bytes) for m in result.moved.examples
+    }
+    moved_flask = Move(
+        "/usr/local/lib/python3.13/dist-packages/flask/app.py",
+        "/opt/venv/lib/python3.13/site-packages/flask/app.py",
+        30,
+    )
+    assert moved_flask in result.moved.examples
+    assert result.moved.files == 4  # libpq, flask's two files, and the RECORD
+    assert result.moved.bytes == 3000 + 20 + 30 + len(RECORD)
+    # What is left in A alone: the compiler, the dpkg databases of A, the changed file.
+    assert removed.by_leftover == [Named("compilers", 14000, 2)]
+    assert "/usr/bin/gcc-14" in {t.path for t in removed.top}
+    assert removed.files == 6
+    assert removed.bytes == 5000 + 9000 + 40 + len(STATUS) + sum(
+        len(s[2]) for s in SINGLE if s[1].startswith("var/lib/dpkg/info/")
+    )
 
 
-def test_sides_group_by_package_and_leftover_category_largest_first() -> None:
-    removed = diff(SINGLE, MULTI, top=10).only_in_a
-    assert removed.by_package == [
-        Named("cpp-14", 9000, 1),
-        Named("gcc-14", 5000, 1),
-        Named("libc6-dev", 300, 1),
-        Named("(no package)", 40, 1),
-    ]
-    assert removed.by_leftover == [Named("compilers", 14000, 2), Named("headers", 300, 1)]
+def test_identical_images_differ_in_nothing(tmp_path: Path) -> None:
+    same = diff(_examined(tmp_path, "a", RUNTIME), _examined(tmp_path, "b", RUNTIME), top=5)
+    assert (same.only_in_a.files, same.only_in_b.files, same.moved.files) == (0, 0, 0)
+    packages = same.packages
+    assert (packages.only_in_a, packages.changed, packages.moved) == ([], [], [])
 
 
-def test_top_limits_the_lists() -> None:
-    removed = diff(SINGLE, MULTI, top=2).only_in_a
-    assert len(removed.top) == 2
-    assert len(removed.by_package) == 2
-    assert removed.files == 4  # the totals still count everything
-
-
-def test_identical_images_differ_in_nothing() -> None:
-    same = diff(MULTI, MULTI, top=5)
-    assert (same.only_in_a.files, same.only_in_b.files, same.only_in_a.bytes) == (0, 0, 0)
+def test_distribution_names_compare_as_pep_503_says() -> None:
+    assert canonical("Flask_SQLAlchemy") == canonical("flask-sqlalchemy") == "flask-sqlalchemy"
+    assert canonical("zope.interface") == "zope-interface"

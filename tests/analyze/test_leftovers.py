@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from slimstage.analyze.leftovers import CATEGORIES, Leftover, category_of, find
+from slimstage.analyze.leftovers import (
+    CATEGORIES,
+    Bytecode,
+    Leftover,
+    category_of,
+    find,
+    python_versions,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,7 +38,7 @@ from slimstage.analyze.leftovers import CATEGORIES, Leftover, category_of, find
     ],
 )
 def test_categories(path: str, category: str) -> None:
-    assert category_of(path, bytecode_disabled=False) == category
+    assert category_of(path) == category
 
 
 @pytest.mark.parametrize(
@@ -46,13 +53,62 @@ def test_categories(path: str, category: str) -> None:
     ],
 )
 def test_runtime_files_are_no_leftovers(path: str) -> None:
-    assert category_of(path, bytecode_disabled=True) is None
+    assert category_of(path) is None
 
 
-def test_bytecode_counts_only_when_the_image_says_not_to_write_it() -> None:
-    path = "usr/lib/python3/x/__pycache__/a.cpython-313.pyc"
-    assert category_of(path, bytecode_disabled=False) is None
-    assert category_of(path, bytecode_disabled=True) == "bytecode"
+#: A Python 3.13 image's files: the standard library with its bytecode, a site-packages.
+STDLIB = "usr/lib/python3.13"
+SITE = "usr/local/lib/python3.13/site-packages"
+IMAGE = {
+    f"{STDLIB}/os.py": 40_000,
+    f"{STDLIB}/__pycache__/os.cpython-313.pyc": 50_000,
+    f"{STDLIB}/__pycache__/os.cpython-313.opt-1.pyc": 50_000,
+    f"{STDLIB}/json/__init__.py": 14_000,
+    f"{STDLIB}/json/__pycache__/__init__.cpython-313.pyc": 13_000,
+    f"{SITE}/app/__init__.py": 10,
+    f"{SITE}/app/__pycache__/__init__.cpython-313.pyc": 300,
+    f"{SITE}/app/__pycache__/gone.cpython-313.pyc": 500,  # its source was deleted
+    f"{SITE}/app/__pycache__/__init__.cpython-311.pyc": 290,  # another interpreter's
+    f"{SITE}/app/legacy.py": 20,
+    f"{SITE}/app/legacy.pyc": 70,  # beside its source: Python 3 never reads it there
+    f"{SITE}/app/sourceless.pyc": 80,  # no source: imported as it is
+    f"{SITE}/app/old.pyo": 60,
+}
+
+
+def test_python_versions_come_from_the_standard_library() -> None:
+    assert python_versions(IMAGE) == {"3.13"}
+    assert python_versions(["usr/local/lib/python3.11/os.py", "opt/venv/lib/python3.9/x.py"]) == {
+        "3.11"
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "leftover"),
+    [
+        (f"{STDLIB}/__pycache__/os.cpython-313.pyc", False),  # read at every start
+        (f"{STDLIB}/__pycache__/os.cpython-313.opt-1.pyc", False),  # read under -O
+        (f"{STDLIB}/json/__pycache__/__init__.cpython-313.pyc", False),
+        (f"{SITE}/app/__pycache__/__init__.cpython-313.pyc", False),
+        (f"{SITE}/app/__pycache__/gone.cpython-313.pyc", True),
+        (f"{SITE}/app/__pycache__/__init__.cpython-311.pyc", True),
+        (f"{SITE}/app/legacy.pyc", True),
+        (f"{SITE}/app/sourceless.pyc", False),
+        (f"{SITE}/app/old.pyo", True),
+    ],
+)
+def test_bytecode_is_a_leftover_only_when_nothing_can_import_it(path: str, leftover: bool) -> None:
+    bytecode = Bytecode(IMAGE, python_versions(IMAGE))
+    assert bytecode.leftover(path) is leftover
+    assert category_of(path, bytecode) == ("bytecode" if leftover else None)
+    assert category_of(path) is None  # unjudged bytecode is never called a leftover
+
+
+def test_an_unknown_interpreter_makes_no_bytecode_foreign() -> None:
+    files = {"opt/app/mod.py": 1, "opt/app/__pycache__/mod.cpython-311.pyc": 1}
+    assert not Bytecode(files, python_versions(files)).leftover(
+        "opt/app/__pycache__/mod.cpython-311.pyc"
+    )
 
 
 def test_find_groups_sums_and_lists_the_largest_examples_first() -> None:
@@ -61,14 +117,26 @@ def test_find_groups_sums_and_lists_the_largest_examples_first() -> None:
         ("var/lib/apt/lists/lock", 0),  # empty files cost nothing
         ("app/app.py", 999),
     ]
-    found = find(files, bytecode_disabled=False)
+    found = find([(path, size, path.endswith("9.h")) for path, size in files], None)
     assert [lo.category for lo in found] == ["compilers", "headers"]
     headers = found[1]
     assert (headers.bytes, headers.files) == (sum(range(1, 61)), 60)
     assert headers.examples == tuple(f"/usr/include/h{i}.h" for i in (60, 59, 58, 57, 56))
-    assert found[0] == Leftover("compilers", 5000, 1, ("/usr/bin/gcc-14",))
+    # h9.h, h19.h, ... h59.h came with the base image
+    assert (headers.base_bytes, headers.base_files) == (sum(range(9, 60, 10)), 6)
+    assert found[0] == Leftover("compilers", 5000, 1, ("/usr/bin/gcc-14",), 0, 0)
 
 
 def test_every_category_has_a_distinct_name() -> None:
     names = [name for name, _ in CATEGORIES]
     assert len(names) == len(set(names))
+
+
+def test_a_source_that_is_a_symlink_makes_its_bytecode_importable() -> None:
+    # Debian: /usr/lib/python3.13/sitecustomize.py -> /etc/python3.13/sitecustomize.py
+    files = {f"{STDLIB}/os.py": 1, f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc": 1}
+    bytecode = Bytecode(files, python_versions(files), {f"{STDLIB}/sitecustomize.py"})
+    assert not bytecode.leftover(f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc")
+    assert Bytecode(files, python_versions(files)).leftover(
+        f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slimstage.analyze import packages
-from slimstage.analyze.packages import Owned, attribute
+from slimstage.analyze.packages import Owned, Package, attribute
 
 
 def test_dpkg_lists_name_the_package_without_its_architecture() -> None:
@@ -24,9 +24,22 @@ def test_dpkg_lists_name_the_package_without_its_architecture() -> None:
 def test_apk_database_joins_folders_and_files() -> None:
     installed = b"P:musl\nV:1\nF:lib\nR:ld-musl.so.1\n\nP:busybox\nR:top-level\nF:bin\nR:busybox\n"
     assert packages.apk_installed(installed) == {
-        "musl": ["/lib/ld-musl.so.1"],
-        "busybox": ["/top-level", "/bin/busybox"],
+        "musl": Package("1", "", ["/lib/ld-musl.so.1"]),
+        "busybox": Package("", "", ["/top-level", "/bin/busybox"]),
     }
+
+
+def test_dpkg_versions_of_installed_packages_only() -> None:
+    status = (
+        b"Package: bash\nStatus: install ok installed\nVersion: 5.2-1\nDescription: x\n y: z\n\n"
+        b"Package: old\nStatus: deinstall ok config-files\nVersion: 1\n\n"
+        b"Package: half\nStatus: install reinstreq half-installed\nVersion: 2\n"
+    )
+    distroless = b"Package: libc6\nVersion: 2.41-6\n"  # status.d files carry no Status
+    assert packages.dpkg_versions([status, distroless]) == {"bash": "5.2-1", "libc6": "2.41-6"}
+    assert packages.DPKG_STATUS.wants("var/lib/dpkg/status")
+    assert packages.DPKG_STATUS.wants("var/lib/dpkg/status.d/libc6")
+    assert not packages.DPKG_STATUS.wants("var/lib/dpkg/status-old")
 
 
 def test_python_records_resolve_relative_to_site_packages() -> None:
@@ -37,28 +50,39 @@ def test_python_records_resolve_relative_to_site_packages() -> None:
     found = packages.python_records(
         [("opt/venv/lib/python3.13/site-packages/flask-3.1.dist-info/RECORD", record)]
     )
+    site = "/opt/venv/lib/python3.13/site-packages"
     assert found == {
-        "flask": [
-            "/opt/venv/lib/python3.13/site-packages/flask/__init__.py",
-            "/opt/venv/bin/flask",
-            "/opt/venv/lib/python3.13/site-packages/flask-3.1.dist-info/RECORD",
-        ]
+        f"flask@{site}": Package(
+            "3.1",
+            site,
+            [
+                f"{site}/flask/__init__.py",
+                "/opt/venv/bin/flask",
+                f"{site}/flask-3.1.dist-info/RECORD",
+            ],
+        )
     }
 
 
 def test_owners_pick_their_own_files_from_the_kept_contents() -> None:
     contents = {
+        "var/lib/dpkg/status": b"Package: bash\nVersion: 5.2\n",
         "var/lib/dpkg/info/bash.list": b"/bin/bash\n",
         "lib/apk/db/installed": b"P:musl\nR:x\n",
         "usr/lib/python3/dist-packages/six-1.16.dist-info/RECORD": b"six.py,,\n",
         "etc/ssl/private/key.pem": b"-----BEGIN PRIVATE KEY-----",  # another analysis's need
     }
     owners = packages.owners(contents)
+    site = "/usr/lib/python3/dist-packages"
     assert owners == {
-        "dpkg": {"bash": ["/bin/bash"]},
-        "python": {"six": ["/usr/lib/python3/dist-packages/six.py"]},
-        "apk": {"musl": ["/x"]},
+        "dpkg": {"bash": Package("5.2", "", ["/bin/bash"])},
+        "python": {f"six@{site}": Package("1.16", site, [f"{site}/six.py"])},
+        "apk": {"musl": Package("", "", ["/x"])},
     }
+
+
+def _p(*paths: str) -> Package:
+    return Package("1", "", list(paths))
 
 
 def _resolve_in(visible: dict[str, int]) -> Callable[[str], tuple[str, int] | None]:
@@ -74,13 +98,20 @@ def test_each_file_counts_once_python_before_the_os() -> None:
     owners = {
         # The OS package lists the file too (a pip upgrade over a Debian package).
         "dpkg": {
-            "python3-six": ["/usr/lib/python3/dist-packages/six.py"],
-            "python3": ["/usr/bin/python3"],
+            "python3-six": _p("/usr/lib/python3/dist-packages/six.py"),
+            "python3": _p("/usr/bin/python3"),
         },
-        "python": {"six": ["/usr/lib/python3/dist-packages/six.py"]},
+        "python": {
+            "six@/usr/lib/python3/dist-packages": _p("/usr/lib/python3/dist-packages/six.py")
+        },
     }
-    owned, unowned, owner_of = attribute(owners, _resolve_in(visible), visible)
-    assert owned == [Owned("six", "python", 100, 1), Owned("python3", "dpkg", 50, 1)]
+    owned, unowned, owner_of = attribute(
+        owners, _resolve_in(visible), visible, lambda path: path == "usr/bin/python3"
+    )
+    assert owned == [
+        Owned("six", "python", 100, 1, "1", ""),
+        Owned("python3", "dpkg", 50, 1, "1", "", 50),
+    ]
     assert unowned == 7
     assert owner_of == {"usr/lib/python3/dist-packages/six.py": "six", "usr/bin/python3": "python3"}
 
@@ -88,14 +119,14 @@ def test_each_file_counts_once_python_before_the_os() -> None:
 def test_a_file_listed_twice_by_one_package_counts_once() -> None:
     visible = {"a": 10}
     owned, unowned, _ = attribute(
-        {"dpkg": {"p": ["/a", "/a", "/gone"]}}, _resolve_in(visible), visible
+        {"dpkg": {"p": _p("/a", "/a", "/gone")}}, _resolve_in(visible), visible
     )
-    assert owned == [Owned("p", "dpkg", 10, 1)]
+    assert owned == [Owned("p", "dpkg", 10, 1, "1")]
     assert unowned == 0
 
 
 def test_owners_are_listed_largest_first() -> None:
     visible = {"s": 1, "l": 1000, "m": 10}
-    owners = {"dpkg": {"small": ["/s"], "large": ["/l"]}, "apk": {"middle": ["/m"]}}
+    owners = {"dpkg": {"small": _p("/s"), "large": _p("/l")}, "apk": {"middle": _p("/m")}}
     owned, _, _ = attribute(owners, _resolve_in(visible), visible)
     assert [o.name for o in owned] == ["large", "middle", "small"]

@@ -1,4 +1,4 @@
-"""analyze's and diff's renderings: the figures, in every format."""
+"""analyze's renderings: the figures, in every format, split into the base's and yours."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import json
 from dataclasses import replace
 
 from slimstage.analyze import report
-from slimstage.analyze.analysis import Analysis, LayerReport, Packages, PathSize
+from slimstage.analyze.analysis import Packages, PathSize
 from slimstage.analyze.divecompat import DiveFigures
 from slimstage.analyze.filetree import Waste
 from slimstage.analyze.leftovers import Leftover
+from slimstage.analyze.origin import Origin
 from slimstage.analyze.packages import Owned
 from slimstage.analyze.secrets import Secret
+from tests.analyze.sample import analysis, layer_report
 
-RESULT = Analysis(
+RESULT = analysis(
     source="demo:1",
     layout="docker-archive (classic)",
     size_bytes=2_000_000,
@@ -21,19 +23,23 @@ RESULT = Analysis(
     wasted_bytes=500_000,
     efficiency=0.75,
     waste=Waste(overwritten=400_000, whiteout=100_000),
+    base_waste=Waste(whiteout=100_000),
+    base_visible_bytes=1_000_000,
     dive=DiveFigures(0.8125, 600_000, 2_000_000),
     layers=[
-        LayerReport(0, "blobs/sha256/aa", "ADD rootfs /", 1_200_000, 10, 0, 0),
-        LayerReport(1, "blobs/sha256/bb", "RUN " + "x" * 100, 800_000, 2, 3, 1),
+        layer_report(0, 1_200_000, "ADD rootfs /", from_base=True, wasted_bytes=100_000),
+        layer_report(1, 800_000, "RUN " + "x" * 100, files_modified=3, files_deleted=1),
     ],
-    leftovers=[Leftover("compilers", 300_000, 4, ("/usr/bin/gcc-14",))],
+    leftovers=[Leftover("compilers", 300_000, 4, ("/usr/bin/gcc-14",), 100_000, 1)],
     packages=Packages(
-        os=[Owned("gcc-14", "dpkg", 300_000, 4)],
-        python=[Owned("flask", "python", 50_000, 20)],
+        os=[Owned("gcc-14", "dpkg", 300_000, 4, "14.2.0-19", "", 0)],
+        python=[Owned("flask", "python", 50_000, 20, "3.1.3", "/opt/venv/lib", 0)],
         unowned_bytes=1_150_000,
+        unowned_base_bytes=1_000_000,
     ),
     secrets=[Secret("dotenv", "file", 1, "/app/.env", False)],
     top=[PathSize("/usr/bin/gcc-14", 250_000)],
+    base=Origin(1, "base image layers", "python:3.13-slim", "the first 1 layers are ..."),
     bytecode_disabled=True,
 )
 
@@ -42,20 +48,29 @@ def test_table_summary_lines_carry_the_figures() -> None:
     lines = report.analysis_table(RESULT).splitlines()
     assert lines[0] == "image: demo:1 (docker-archive (classic)), 2 layers"
     assert lines[1] == "stored 2.0MB, visible 1.5MB, wasted 500.0kB, efficiency 75.00%"
-    assert lines[2] == "dive-compatible: efficiency 81.2500%, inefficient bytes 600000"
+    assert lines[2] == "base image: the first 1 layers are ... (base image layers)"
+    # yours: 1.5 MB visible - 1.0 MB from the base; 500 kB wasted - 100 kB in base layers
+    assert lines[3] == (
+        "yours (what editing this Dockerfile can change): visible 500.0kB, wasted 400.0kB"
+    )
+    assert lines[4] == "dive-compatible: efficiency 81.2500%, inefficient bytes 600000"
+    assert lines[5] == "digests verified: config"
 
 
-def test_table_sections_list_only_causes_that_happened_and_shorten_commands() -> None:
+def test_table_sections_split_base_and_yours() -> None:
     text = report.analysis_table(RESULT)
-    assert "overwritten  400.0kB" in text
+    assert "overwritten  400.0kB  0B" in text
+    assert "whiteout     0B       100.0kB" in text
     assert "opaque" not in text
+    assert "compilers  200.0kB  100.0kB    4      /usr/bin/gcc-14" in text
     assert "RUN " + "x" * 65 + "…" in text
+    assert "0  base   1.2MB" in text
     assert "/app/.env  1      no (deleted later, still in the layer)" in text
-    assert "(no package)  -        1.1MB" in text
+    assert "(no package)  -          -        150.0kB  1.0MB      -" in text
 
 
 def test_empty_sections_say_none() -> None:
-    empty = replace(RESULT, secrets=[], leftovers=[], waste=Waste())
+    empty = replace(RESULT, secrets=[], leftovers=[], waste=Waste(), base_waste=Waste())
     text = report.analysis_table(empty)
     assert text.count("  (none)") == 3
     assert "(none)" in report.analysis_markdown(empty)
@@ -66,12 +81,12 @@ def test_markdown_has_one_table_per_section() -> None:
     assert text.startswith("- image: demo:1")
     for title in ("Layers", "Waste by cause", "Largest owners", "Largest files"):
         assert f"### {title}" in text
-    assert "| gcc-14 | dpkg | 300.0kB | 4 |" in text
+    assert "| gcc-14 | 14.2.0-19 | dpkg | 300.0kB | 0B | 4 |" in text
 
 
 def test_json_is_the_documented_schema_with_the_values() -> None:
     document = json.loads(report.analysis_json(RESULT))
-    assert document["schema"] == "slimstage.analyze/1"
+    assert document["schema"] == "slimstage.analyze/2"
     assert document["efficiency"] == 0.75
     assert document["waste"] == {
         "overwritten": 400_000,
@@ -80,12 +95,30 @@ def test_json_is_the_documented_schema_with_the_values() -> None:
         "dir_deleted": 0,
         "opaque": 0,
     }
+    assert document["base_waste"]["whiteout"] == 100_000
     assert document["dive"] == {
         "efficiency": 0.8125,
         "inefficient_bytes": 600_000,
         "size_bytes": 2_000_000,
     }
     assert document["layers"][1]["files_deleted"] == 1
+    assert document["layers"][0]["from_base"] is True
     assert document["secrets"] == [
         {"kind": "dotenv", "where": "file", "layer": 1, "name": "/app/.env", "visible": False}
     ]
+    assert document["base"]["base_layers"] == 1
+    assert document["verification"] == {"verified": True, "checked": ["config"], "not_checked": []}
+
+
+def test_control_characters_from_the_image_are_escaped_in_text_and_markdown() -> None:
+    hostile = replace(
+        RESULT,
+        top=[PathSize("/app/\x1b]0;owned\x07\nSecrets: (none)\udcff", 10)],
+        layers=[layer_report(0, 10, "RUN echo \x1b[2J")],
+    )
+    for text in (report.analysis_table(hostile), report.analysis_markdown(hostile)):
+        assert "\x1b" not in text
+        assert "\x07" not in text
+        assert "\\x1b]0;owned\\x07\\nSecrets: (none)\\xff" in text
+        text.encode("utf-8")  # no surrogates left: printing cannot fail
+        assert not any(line.startswith("Secrets: (none)") for line in text.splitlines())

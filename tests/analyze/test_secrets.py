@@ -1,74 +1,36 @@
-"""Credentials in any layer and in the config: found by path and name, never by printing them."""
+"""Credentials in any layer and in the config: found by path, name and value, never printed."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 
 from slimstage.analyze import secrets
-from slimstage.analyze.secrets import Secret, file_kind, in_config, in_layers
-from slimstage.image.layer import DIR, REG, Entry
+from slimstage.analyze.secrets import Secret, in_config, in_layers, in_text, redact
+from slimstage.image.layer import EntryTable, scan
+from tests.imagebuild import Spec, layer_tar
 
-#: For every rule, paths it must recognise: each passes the cheap first test and the pattern.
-SAMPLES = {
-    "ssh-private-key": ["root/.ssh/id_rsa", "home/a/.ssh/id_ed25519", "id_ecdsa"],
-    "dotenv": ["app/.env", "app/.env.production", ".env.local"],
-    "aws-credentials": ["root/.aws/credentials"],
-    "gcloud-credentials": [
-        "root/.config/gcloud/credentials.db",
-        "root/.config/gcloud/application_default_credentials.json",
-        "root/.config/gcloud/legacy_credentials/me@example.com/adc.json",
-    ],
-    "azure-credentials": ["root/.azure/accessTokens.json", "root/.azure/msal_token_cache.bin"],
-    "kubeconfig": ["root/.kube/config"],
-    "docker-config": ["root/.docker/config.json"],
-    "netrc": ["root/.netrc", "Users/a/_netrc"],
-    "pypirc": ["root/.pypirc"],
-    "npmrc": ["home/node/.npmrc"],
-    "git-credentials": ["root/.git-credentials"],
-}
+KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"
+TOKEN = "ghp_" + "A1" * 18
+AWS = "AKIA" + "ABCDEFGHIJKLMNOP"
 
 
-def test_every_rule_has_samples() -> None:
-    assert set(SAMPLES) == {rule.kind for rule in secrets._RULES}
-
-
-@pytest.mark.parametrize(("kind", "path"), [(k, p) for k, paths in SAMPLES.items() for p in paths])
-def test_each_rule_finds_its_files(kind: str, path: str) -> None:
-    assert file_kind(path) == kind
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "app/.env.example",
-        "app/.env.sample",
-        "app/config",
-        "etc/config.json",
-        "app/credentials.py",
-        "usr/share/doc/netrc",
-        "app/id_rsa.pub",
-    ],
-)
-def test_look_alikes_are_not_secrets(path: str) -> None:
-    assert file_kind(path) is None
-
-
-def _file(path: str, content: bytes | None = None) -> Entry:
-    return Entry(path, REG, len(content or b""), 0o600, 0, 0, "", 0, content, None, -1)
-
-
-KEY = b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"
+def _table(specs: list[Spec]) -> EntryTable:
+    return scan(io.BytesIO(layer_tar(specs)), "t", needs=secrets.NEEDS).table
 
 
 def test_private_keys_by_content_in_pem_key_and_p8_files() -> None:
-    entries = [
-        _file("etc/ssl/private/server.key", KEY),
-        _file("app/signing.p8", b"-----BEGIN PRIVATE KEY-----\n"),
-        _file("app/cert.pem", b"-----BEGIN CERTIFICATE-----\n"),
-        _file("app/notes.txt", KEY),  # not a key file name: contents are not read
-        Entry("etc/ssl/private", DIR, 0, 0o700, 0, 0, "", None, None, None, -1),
-    ]
-    found = in_layers([(2, entries)], visible={"etc/ssl/private/server.key"})
+    table = _table(
+        [
+            ("file", "etc/ssl/private/server.key", KEY),
+            ("file", "app/signing.p8", "-----BEGIN PRIVATE KEY-----\n"),
+            ("file", "app/cert.pem", "-----BEGIN CERTIFICATE-----\n"),
+            ("file", "app/notes.txt", KEY),  # not a key file name: contents are not read
+            ("dir", "etc/ssl/private"),
+        ]
+    )
+    found = in_layers([(2, table)], visible={"etc/ssl/private/server.key"})
     assert found == [
         Secret("private-key", "file", 2, "/etc/ssl/private/server.key", True),
         Secret("private-key", "file", 2, "/app/signing.p8", False),
@@ -76,10 +38,18 @@ def test_private_keys_by_content_in_pem_key_and_p8_files() -> None:
 
 
 def test_an_ssh_key_file_without_a_private_key_is_not_reported() -> None:
-    found = in_layers([(0, [_file("root/.ssh/id_rsa", b"ssh-rsa AAAA public")])], visible=set())
-    assert found == []
-    found = in_layers([(0, [_file("root/.ssh/id_rsa", KEY)])], visible={"root/.ssh/id_rsa"})
-    assert found == [Secret("ssh-private-key", "file", 0, "/root/.ssh/id_rsa", True)]
+    public = _table([("file", "root/.ssh/id_rsa", "ssh-rsa AAAA public")])
+    assert in_layers([(0, public)], visible=set()) == []
+    private = _table([("file", "root/.ssh/id_rsa", KEY)])
+    assert in_layers([(0, private)], visible={"root/.ssh/id_rsa"}) == [
+        Secret("ssh-private-key", "file", 0, "/root/.ssh/id_rsa", True)
+    ]
+
+
+def test_credential_files_under_a_named_folder_anywhere() -> None:
+    table = _table([("file", "root/.config/gcloud/legacy_credentials/me/adc.json", "{}")])
+    [found] = in_layers([(1, table)], visible=set())
+    assert found.kind == "gcloud-credentials"
 
 
 def test_the_key_file_need_covers_what_the_key_check_reads() -> None:
@@ -88,13 +58,72 @@ def test_the_key_file_need_covers_what_the_key_check_reads() -> None:
     assert not secrets.KEY_FILES.wants("a/b.pem.txt")
 
 
-def test_config_secrets_by_name_never_by_value() -> None:
-    env = {"API_TOKEN": "s3cr3t", "TOKEN_FILE": "/run/t", "DB_PASSWORD": "", "PATH": "/bin"}
-    history = ["RUN |2 GITHUB_TOKEN=ghp_x PASS_PATH=/p /bin/sh -c make", "ENV SECRET_KEY=''"]
-    found = in_config(env, history)
+def test_config_secrets_by_name_and_by_value_never_the_value() -> None:
+    env = {
+        "API_TOKEN": "s3cr3t",
+        "TOKEN_FILE": "/run/t",
+        "DB_PASSWORD": "",
+        "PATH": "/bin",
+        "HARMLESS_NAME": f"prefix-{AWS}",
+    }
+    history = [
+        f"RUN |2 GITHUB_TOKEN={TOKEN} PASS_PATH=/p /bin/sh -c make",
+        "ENV SECRET_KEY=''",
+        f"RUN echo {TOKEN} > /t",
+        "RUN printf '-----BEGIN OPENSSH PRIVATE KEY-----\\nb3Bl\\n' > /k",
+        "RUN pip install --index-url https://user:hunter2@pypi.example/simple x",
+        "RUN login --password hunter3 && run",
+    ]
+    labels = {"org.example.token": "abc", "maintainer": f"me {TOKEN}"}
+    found = in_config(env, history, labels)
     assert found == [
         Secret("env", "env", None, "API_TOKEN", True),
+        Secret("aws-access-key", "env", None, "HARMLESS_NAME", True),
+        Secret("label", "label", None, "org.example.token", True),
+        Secret("github-token", "label", None, "maintainer", True),
         Secret("build-arg-or-env", "history", 0, "GITHUB_TOKEN", True),
+        Secret("github-token", "history", 2, "github-token", True),
+        Secret("private-key", "history", 3, "private-key", True),
+        Secret("url-password", "history", 4, "https://user:", True),
+        Secret("build-arg-or-env", "history", 5, "password", True),
     ]
-    assert "s3cr3t" not in repr(found)
-    assert "ghp_x" not in repr(found)
+    dumped = repr(found)
+    for value in ("s3cr3t", TOKEN, "hunter2", "hunter3", "b3Bl", AWS, "abc"):
+        assert value not in dumped
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            f"RUN |1 GITHUB_TOKEN={TOKEN} /bin/sh -c make",
+            "RUN |1 GITHUB_TOKEN=<redacted> /bin/sh -c make",
+        ),
+        (f"RUN curl -H 'x: {TOKEN}' u", "RUN curl -H 'x: <redacted>' u"),
+        (
+            "RUN printf '-----BEGIN OPENSSH PRIVATE KEY-----\\nb3Bl\\n"
+            "-----END OPENSSH PRIVATE KEY-----' > k",
+            "RUN printf '-----BEGIN OPENSSH PRIVATE KEY-----<redacted>' > k",
+        ),
+        (
+            "RUN x --token=abc --password 'p w' y",
+            "RUN x --token=<redacted> --password <redacted> y",
+        ),
+        ('ENV DB_PASSWORD="a b" OTHER=1', "ENV DB_PASSWORD=<redacted> OTHER=1"),
+        (
+            "git clone https://me:pat123@github.com/x",
+            "git clone https://me:<redacted>@github.com/x",
+        ),
+        ("ENV TOKEN_FILE=/run/secrets/t PATH=/bin", "ENV TOKEN_FILE=/run/secrets/t PATH=/bin"),
+        (f"/app/{AWS}.txt", "/app/<redacted>.txt"),
+        ("", ""),
+    ],
+)
+def test_redact_keeps_names_and_drops_values(text: str, shown: str) -> None:
+    assert redact(text) == shown
+
+
+def test_in_text_reports_a_value_once_even_when_two_rules_see_it() -> None:
+    assert in_text(f"GITHUB_TOKEN={TOKEN}", "history", 0) == [
+        Secret("build-arg-or-env", "history", 0, "GITHUB_TOKEN", True)
+    ]

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from slimstage import cli
+from slimstage.image.blob import DEFAULT_LIMITS
+from slimstage.options import ReadOptions
 from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic, oci_dir
 
@@ -35,7 +38,7 @@ def test_json_has_the_documented_fields(archives: tuple[Path, Path]) -> None:
     result = _run("analyze", str(archives[0]), "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["schema"] == "slimstage.analyze/1"
+    assert document["schema"] == "slimstage.analyze/2"
     for key in (
         "size_bytes",
         "layers",
@@ -48,10 +51,18 @@ def test_json_has_the_documented_fields(archives: tuple[Path, Path]) -> None:
         "top",
         "waste",
         "visible_bytes",
+        "base",
+        "base_waste",
+        "folders",
+        "verification",
     ):
         assert key in document
     assert set(document["dive"]) >= {"efficiency", "inefficient_bytes"}
     assert document["size_bytes"] == 5000 + 300 + 12
+    assert document["visible_bytes"] == 5000 + 300 + 12
+    assert document["efficiency"] == 1.0
+    assert document["verification"]["verified"] is True
+    assert document["folders"][0] == {"path": "/", "bytes": 5312, "files": 3, "base_bytes": 0}
     assert "analyze: reading" in result.stderr  # progress on stderr, stdout stays JSON
 
 
@@ -100,3 +111,111 @@ def test_bad_input_is_one_line_and_a_code(args: list[str], message: str | None) 
     assert result.stderr.strip().splitlines()[-1].startswith("slimstage: error:")
     if message:
         assert message in result.stderr
+
+
+@pytest.mark.parametrize("target", ["/no/such/thing.tar", "./missing", "gone.tar.gz"])
+def test_a_missing_file_is_exit_2_without_any_docker_cli(tmp_path: Path, target: str) -> None:
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}  # no docker anywhere on it
+    result = run_cli("analyze", target, env=env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"slimstage: error: {target}: no such file or folder"
+    )
+
+
+def test_reading_flags_fill_the_read_options() -> None:
+    _, chosen = cli.parse(
+        [
+            "analyze",
+            "img.tar",
+            "--no-verify",
+            "--max-layer-bytes",
+            "2GiB",
+            "--max-ratio",
+            "0",
+            "--base",
+            "python:3.13-slim",
+            "--platform",
+            "linux/arm64",
+        ]
+    )
+    assert chosen.read == ReadOptions(
+        platform="linux/arm64",
+        verify=False,
+        max_layer_bytes=2 << 30,
+        max_ratio=0,
+        base="python:3.13-slim",
+    )
+    _, plain = cli.parse(["diff", "a.tar", "b.tar"])
+    assert plain.read == ReadOptions()
+
+
+def test_the_read_defaults_are_the_readers_defaults() -> None:
+    defaults = ReadOptions()
+    assert (defaults.max_layer_bytes, defaults.max_ratio) == (
+        DEFAULT_LIMITS.max_bytes,
+        DEFAULT_LIMITS.max_ratio,
+    )
+    assert defaults.verify
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--max-ratio", "-1"], "must be 0 or more"),
+        (["--max-layer-bytes", "lots"], "not a size"),
+    ],
+)
+def test_bad_reading_flags(args: list[str], message: str) -> None:
+    result = _run("analyze", "x.tar", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+@pytest.mark.engine
+def test_the_demos_images_tell_the_base_from_their_own_layers(
+    demo_images: dict[str, str],
+) -> None:
+    single = json.loads(_run("analyze", demo_images["Dockerfile"], "--format", "json").stdout)
+    # Built FROM the python:3.13-slim stand-in, whose label names it: its own layers decide.
+    assert single["base"]["found_by"] == "base image layers"
+    assert single["base"]["base_image"] == "python:3.13-slim"
+    base_layers = single["base"]["base_layers"]
+    assert [layer["from_base"] for layer in single["layers"]] == [
+        i < base_layers for i in range(len(single["layers"]))
+    ]
+    by = {lo["category"]: lo for lo in single["leftovers"]}
+    compilers = by["compilers"]
+    assert compilers["bytes"] - compilers["base_bytes"] > 10_000_000  # build-essential: yours
+    assert by["headers"]["base_bytes"] > 0  # the base's own python3-dev headers
+    # PYTHONDONTWRITEBYTECODE is set, yet the standard library's bytecode is read at every
+    # start: it is not a leftover.
+    assert single["bytecode_disabled"] is True
+    bytecode = by.get("bytecode", {"examples": []})
+    assert not any(e.startswith("/usr/lib/python3.13/") for e in bytecode["examples"])
+    assert single["python_versions"] == ["3.13"]
+    runtime = json.loads(
+        _run("analyze", demo_images["multistage-runtime"], "--format", "json").stdout
+    )
+    # The runtime base names no image it stands in for: the history decides.
+    assert runtime["base"]["found_by"] == "history (heuristic)"
+    assert runtime["base"]["base_layers"] == 1
+    assert runtime["verification"]["verified"] is True
+
+
+def test_base_named_by_an_archive_splits_the_figures(tmp_path: Path) -> None:
+    base_layer = [("file", "usr/include/base.h", "b" * 700)]
+    mine = [("file", "usr/include/mine.h", "m" * 300), ("file", "app/app.py", "x")]
+    base = docker_classic(tmp_path / "base.tar", ImageSpec([base_layer]))  # type: ignore[list-item]
+    image = docker_classic(tmp_path / "image.tar", ImageSpec([base_layer, mine]))  # type: ignore[list-item]
+    result = _run("analyze", str(image), "--base", str(base), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["base"]["found_by"] == "base image layers"
+    assert document["base"]["base_layers"] == 1
+    [headers] = [lo for lo in document["leftovers"] if lo["category"] == "headers"]
+    assert (headers["bytes"], headers["base_bytes"], headers["base_files"]) == (1000, 700, 1)
+    assert document["base_visible_bytes"] == 700
+    wrong = _run("analyze", str(base), "--base", str(image))
+    assert wrong.returncode == 2
+    assert "its layers are not the first layers of" in wrong.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from slimstage.analyze.imagediff import canonical
 from slimstage.compare.run import VariantResult
 from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic, oci_dir
@@ -39,6 +40,14 @@ def test_diff_of_single_and_multi_stage_names_the_compiler_toolchain(
     biggest_packages = [p["name"] for p in removed["by_package"][:5]]
     assert any(name.startswith(("gcc-", "cpp-", "g++-")) for name in biggest_packages)
     assert any("/gcc/" in t["path"] or "gcc" in t["path"] for t in removed["top"][:5])
+    # Flask and gunicorn moved from dist-packages into /opt/venv: moved, not added.
+    document = json.loads(result.stdout)
+    moved = {canonical(p["name"]): p for p in document["packages"]["moved"]}
+    assert {"flask", "gunicorn"} <= set(moved)
+    assert moved["flask"]["b_location"].startswith("/opt/venv/")
+    added_packages = {canonical(p["name"]) for p in document["packages"]["only_in_b"]}
+    assert "flask" not in added_packages
+    assert document["moved"]["bytes"] > 1_000_000
 
 
 def test_diff_of_a_missing_archive_is_exit_2_whatever_the_engine() -> None:
@@ -51,7 +60,7 @@ def test_diff_json(archives: tuple[Path, Path]) -> None:
     result = run_cli("diff", str(archives[0]), str(archives[1]), "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["schema"] == "slimstage.diff/1"
+    assert document["schema"] == "slimstage.diff/2"
     removed = document["only_in_a"]
     assert removed["bytes"] == 5300
     assert removed["files"] == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import tarfile
@@ -12,14 +13,14 @@ import pytest
 
 from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
-from slimstage.image import archive, blob
+from slimstage.image import archive
 from slimstage.image.layer import LayerSummary
+from tests.image.test_blob import zeros_zstd
 from tests.imagebuild import (
     ImageSpec,
     _tar,
     docker_classic,
     docker_oci,
-    layer_tar,
     oci_dir,
     oci_tar,
 )
@@ -33,11 +34,33 @@ SPEC = ImageSpec(
 )
 
 
-def _read(path: Path, platform: str | None = None) -> archive.Image[LayerSummary]:
+def _read(
+    path: Path, platform: str | None = None, *, streamed: bool = False, verify: bool = True
+) -> archive.Image[LayerSummary]:
+    """Read as slimstage reads it: a folder by its index, a file in place (or as a stream)."""
     if path.is_dir():
-        return archive.read_directory(path, read_layer=read_layer, platform=platform)
+        image = archive.read_directory(
+            path, read_layer=read_layer, platform=platform, verify=verify
+        )
+        assert image.verification.verified is verify
+        return image
+    location = None if streamed else str(path)
     with path.open("rb") as stream:
-        return archive.read_stream(stream, str(path), read_layer=read_layer, platform=platform)
+        image = archive.read_stream(
+            stream,
+            str(path),
+            read_layer=read_layer,
+            platform=platform,
+            location=location,
+            verify=verify,
+        )
+    assert image.verification.verified is verify  # every layer is read (and judged) by now
+    return image
+
+
+@pytest.fixture(params=["in place", "streamed"])
+def streamed(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param == "streamed")
 
 
 @pytest.mark.parametrize(
@@ -49,8 +72,8 @@ def _read(path: Path, platform: str | None = None) -> archive.Image[LayerSummary
         (lambda p: oci_dir(p / "layout", [("linux/amd64", SPEC)]), "oci-layout"),
     ],
 )
-def test_layouts(tmp_path: Path, build: object, layout: str) -> None:
-    image = _read(build(tmp_path))  # type: ignore[operator]
+def test_layouts(tmp_path: Path, build: object, layout: str, streamed: bool) -> None:
+    image = _read(build(tmp_path), streamed=streamed)  # type: ignore[operator]
     assert image.layout == layout
     assert [layer.created_by for layer in image.layers] == ["ADD rootfs /", "COPY data /app/data"]
     assert [e.path for e in image.layers[0].summary.entries] == ["app", "app/main.py"]
@@ -58,9 +81,9 @@ def test_layouts(tmp_path: Path, build: object, layout: str) -> None:
 
 
 @pytest.mark.parametrize("compression", ["gzip", "zstd", "none"])
-def test_compressed_layers(tmp_path: Path, compression: str) -> None:
+def test_compressed_layers(tmp_path: Path, compression: str, streamed: bool) -> None:
     spec = ImageSpec(SPEC.layers, compression=compression)
-    image = _read(oci_tar(tmp_path / "a.tar", [("linux/amd64", spec)]))
+    image = _read(oci_tar(tmp_path / "a.tar", [("linux/amd64", spec)]), streamed=streamed)
     assert {layer.summary.compression for layer in image.layers} == {compression}
     assert image.layers[1].summary.entries[0].size == 999
 
@@ -96,7 +119,13 @@ def test_history_without_empty_layers_names_each_layer(tmp_path: Path) -> None:
         {"created_by": "ENV A=1", "empty_layer": True},
         {"created_by": "RUN b"},
     ]
-    members[config_name] = json.dumps(config).encode()
+    data = json.dumps(config).encode()
+    del members[config_name]
+    new_name = hashlib.sha256(data).hexdigest() + ".json"
+    members[new_name] = data
+    manifest = json.loads(members["manifest.json"])
+    manifest[0]["Config"] = new_name
+    members["manifest.json"] = json.dumps(manifest).encode()
     image = _read(_tar(tmp_path / "b.tar", members))
     assert [layer.created_by for layer in image.layers] == ["FROM x", "RUN b"]
 
@@ -134,9 +163,11 @@ def _raw_layer(name: str, *, pax: dict[str, str] | None = None, linkname: str = 
         (_raw_layer("big", pax={"comment": "x" * (2 << 20)}), "not a readable layer"),
     ],
 )
-def test_hostile_layers_are_refused(tmp_path: Path, layer: bytes, message: str) -> None:
+def test_hostile_layers_are_refused(
+    tmp_path: Path, layer: bytes, message: str, streamed: bool
+) -> None:
     with pytest.raises(UsageError, match=message):
-        _read(_with_layer(tmp_path, layer))
+        _read(_with_layer(tmp_path, layer), streamed=streamed, verify=False)
 
 
 def test_manifest_naming_a_missing_layer(tmp_path: Path) -> None:
@@ -146,12 +177,21 @@ def test_manifest_naming_a_missing_layer(tmp_path: Path) -> None:
         _read(path)
 
 
-def test_truncated_archive(tmp_path: Path) -> None:
-    full = docker_classic(tmp_path / "a.tar", SPEC).read_bytes()
-    cut = tmp_path / "cut.tar"
-    cut.write_bytes(full[: len(full) // 2])
-    with pytest.raises(UsageError):
-        _read(cut)
+def test_truncated_archive_says_truncated(tmp_path: Path, streamed: bool) -> None:
+    archive_path = docker_classic(tmp_path / "a.tar", SPEC)  # the manifest comes last
+    full = archive_path.read_bytes()
+    with tarfile.open(archive_path) as tar:
+        members = tar.getmembers()
+    last = members[-1]
+    assert last.name == "manifest.json"
+    end = last.offset_data + (last.size + 511) // 512 * 512  # where the end marker starts
+    # Inside a layer; at the end of the last member; before the manifest's header.
+    for cut in (len(full) // 2, end, last.offset):
+        path = tmp_path / "cut.tar"
+        path.write_bytes(full[:cut])
+        with pytest.raises(UsageError, match="truncated") as caught:
+            _read(path, streamed=streamed)
+        assert "no manifest" not in str(caught.value)
 
 
 def test_not_an_archive_and_no_manifest(tmp_path: Path) -> None:
@@ -166,10 +206,90 @@ def test_not_an_archive_and_no_manifest(tmp_path: Path) -> None:
         _read(tmp_path)
 
 
-def test_decompression_bomb_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blob, "RATIO_FLOOR", 1 << 20)
-    monkeypatch.setattr(blob, "MAX_RATIO", 50)
-    bomb = gzip.compress(layer_tar([("file", "zeros", "\0" * (8 << 20))]))
-    assert len(bomb) < (8 << 20) // 50
-    with pytest.raises(UsageError, match="decompression bomb"):
-        _read(_with_layer(tmp_path, bomb))
+def test_decompression_bomb_is_stopped_and_named(tmp_path: Path, streamed: bool) -> None:
+    bomb = zeros_zstd(1100 << 20)  # 1.1 GiB of zeros in a few kB
+    with pytest.raises(UsageError, match=r"l/layer\.tar: expands more than 200x"):
+        _read(_with_layer(tmp_path, bomb), streamed=streamed, verify=False)
+
+
+def test_a_gzipped_docker_save_archive_is_read(tmp_path: Path) -> None:
+    plain = docker_classic(tmp_path / "a.tar", SPEC)
+    packed = tmp_path / "a.tar.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    image = _read(packed)
+    assert image.layers[1].summary.file_bytes == 999
+    assert image.verification.verified
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "checked", "not_checked"),
+    [
+        (
+            lambda p: docker_classic(p / "a.tar", SPEC),
+            ("config", "layer diff_ids in the config"),
+            ("layer ids (docker-save's classic layout: they are not digests)",),
+        ),
+        (
+            lambda p: docker_oci(p / "a.tar", SPEC),
+            ("config", "layer blobs by digest", "layer diff_ids in the config"),
+            (),
+        ),
+        (
+            lambda p: oci_dir(
+                p / "l", [("linux/amd64", ImageSpec(SPEC.layers, compression="gzip"))]
+            ),
+            ("config", "layer blobs by digest"),
+            ("diff_ids of compressed layers (their blob digests are checked)",),
+        ),
+    ],
+)
+def test_what_is_verified_is_said(
+    tmp_path: Path, build: object, checked: tuple[str, ...], not_checked: tuple[str, ...]
+) -> None:
+    verification = _read(build(tmp_path)).verification  # type: ignore[operator]
+    assert verification == archive.Verification(True, checked, not_checked)
+
+
+def _flip_in_layer(path: Path, marker: bytes) -> None:
+    """Change one byte of a file's content inside a layer, keeping every tar header valid."""
+    data = bytearray(path.read_bytes())
+    at = data.index(marker)
+    data[at] ^= 1
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda p: docker_classic(p / "a.tar", SPEC), "does not match its diff_id"),
+        (lambda p: docker_oci(p / "a.tar", SPEC), "does not match its digest"),
+    ],
+)
+def test_a_layer_that_does_not_match_its_digest_is_refused(
+    tmp_path: Path, build: object, message: str, streamed: bool
+) -> None:
+    path = build(tmp_path)  # type: ignore[operator]
+    _flip_in_layer(path, b"d" * 999)
+    with pytest.raises(UsageError, match=message):
+        _read(path, streamed=streamed)
+    image = _read(path, streamed=streamed, verify=False)  # --no-verify reads it, and says so
+    assert image.verification == archive.Verification(False, (), ("digests (--no-verify)",))
+
+
+def test_a_blob_in_a_layout_folder_that_does_not_match_is_refused(tmp_path: Path) -> None:
+    layout = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
+    for blob_file in (layout / "blobs" / "sha256").iterdir():
+        if b"d" * 999 in blob_file.read_bytes():
+            _flip_in_layer(blob_file, b"d" * 999)
+    with pytest.raises(UsageError, match="does not match its digest"):
+        _read(layout)
+
+
+def test_a_classic_config_that_does_not_match_its_name_is_refused(tmp_path: Path) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    _flip_in_layer(path, b'"COPY data')
+    with pytest.raises(UsageError, match=r"\.json does not match its digest"):
+        _read(path)

@@ -1,15 +1,29 @@
-"""A layer blob as a stream: sniffed, decompressed, bombs stopped."""
+"""A layer blob as a stream: sniffed, decompressed to its very end, bombs stopped."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
+import zlib
 
 import pytest
 import zstandard
 
 from slimstage.image import blob
-from slimstage.image.blob import LayerError, Prefixed, compression_of, open_layer, peek
+from slimstage.image.blob import (
+    Hashing,
+    LayerError,
+    Limits,
+    Prefixed,
+    compression_of,
+    open_layer,
+    peek,
+)
+from slimstage.image.tarstream import Source
+
+MIB = 1 << 20
+GIB = 1 << 30
 
 
 class _OneWay:
@@ -20,6 +34,26 @@ class _OneWay:
 
     def read(self, size: int = -1, /) -> bytes:
         return self.data.read(size if size < 0 else min(size, 3))
+
+
+def zeros_gzip(total: int, member: int = MIB) -> bytes:
+    """TOTAL zero bytes as concatenated gzip members (cheap to make, however large)."""
+    one = gzip.compress(bytes(member), compresslevel=9, mtime=0)
+    return one * (total // member) + gzip.compress(bytes(total % member), mtime=0)
+
+
+def zeros_zstd(total: int, frame: int = MIB) -> bytes:
+    compressor = zstandard.ZstdCompressor(level=19)
+    one = compressor.compress(bytes(frame))
+    return one * (total // frame) + compressor.compress(bytes(total % frame))
+
+
+def _drain(stream: Source, size: int = MIB) -> int:
+    produced = 0
+    while chunk := stream.read(size):
+        assert len(chunk) <= size  # never more than asked for: memory stays bounded
+        produced += len(chunk)
+    return produced
 
 
 def test_peek_rewinds_a_seekable_stream_and_keeps_it_seekable() -> None:
@@ -40,11 +74,6 @@ def test_peek_hands_the_bytes_back_first_on_a_pipe() -> None:
     assert rest.read(5) == b""
 
 
-def test_prefixed_readinto_gives_the_prefix_then_the_stream() -> None:
-    stream = io.BufferedReader(Prefixed(b"ab", io.BytesIO(b"cdef")), 4)
-    assert stream.read() == b"abcdef"
-
-
 @pytest.mark.parametrize(
     ("head", "kind"),
     [
@@ -59,6 +88,7 @@ def test_compression_is_told_by_magic_bytes(head: bytes, kind: str) -> None:
 
 
 DATA = b"layer bytes " * 10_000
+ZSTD = zstandard.ZstdCompressor()
 
 
 @pytest.mark.parametrize(
@@ -66,13 +96,18 @@ DATA = b"layer bytes " * 10_000
     [
         (DATA, "none"),
         (gzip.compress(DATA), "gzip"),
-        (zstandard.ZstdCompressor().compress(DATA), "zstd"),
-        # Some writers concatenate gzip members; all of them are the layer.
+        (ZSTD.compress(DATA), "zstd"),
+        # Some writers concatenate gzip members or zstd frames; all of them are the layer.
         (gzip.compress(DATA[:5000]) + gzip.compress(DATA[5000:]), "gzip"),
+        (ZSTD.compress(DATA[:5000]) + ZSTD.compress(DATA[5000:]), "zstd"),
+        # A skippable zstd frame (magic 0x184D2A5?) carries no data.
+        (b"\x50\x2a\x4d\x18\x03\x00\x00\x00abc" + ZSTD.compress(DATA), "zstd"),
+        # gzip(1) accepts zeros after the last member, and so does this.
+        (gzip.compress(DATA) + bytes(700), "gzip"),
     ],
 )
 def test_open_layer_decompresses_what_it_recognises(packed: bytes, kind: str) -> None:
-    stream, found = open_layer(_OneWay(packed), "layer")
+    stream, found, _ = open_layer(_OneWay(packed), "layer")
     assert found == kind
     out = b""
     while chunk := stream.read(7000):
@@ -80,15 +115,87 @@ def test_open_layer_decompresses_what_it_recognises(packed: bytes, kind: str) ->
     assert out == DATA
 
 
-def test_a_layer_expanding_beyond_the_ratio_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blob, "RATIO_FLOOR", 1 << 20)
-    monkeypatch.setattr(blob, "MAX_RATIO", 50)
-    bomb = gzip.compress(b"\0" * (8 << 20))
-    stream, _ = open_layer(io.BytesIO(bomb), "blobs/sha256/bomb")
+def _flushed_gzip(data: bytes) -> bytes:
+    """gzip cut right after a full flush: every byte so far decompresses, the trailer is gone."""
+    compressor = zlib.compressobj(wbits=31)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
-    def read_all() -> None:
-        while stream.read(1 << 20):
-            pass
 
-    with pytest.raises(LayerError, match=r"blobs/sha256/bomb: expands more than 50x"):
-        read_all()
+@pytest.mark.parametrize(
+    ("packed", "message"),
+    [
+        (gzip.compress(DATA)[:-8], "truncated: the gzip stream ends before its trailer"),
+        (gzip.compress(DATA)[:-3], "truncated"),
+        (gzip.compress(DATA)[:200], "truncated"),
+        (_flushed_gzip(DATA), "truncated: the gzip stream ends before its trailer"),
+        (gzip.compress(DATA)[:-8] + b"\0\0\0\0" + gzip.compress(DATA)[-4:], "incorrect data check"),
+        (gzip.compress(DATA) + b"garbage", "data after the end of the gzip stream"),
+        (ZSTD.compress(DATA)[:-1], "truncated: the zstd stream ends inside a frame"),
+        (ZSTD.compress(DATA)[:30], "truncated"),
+        (ZSTD.compress(DATA) + b"garbage", "not a readable zstd stream"),
+    ],
+)
+def test_a_stream_that_stops_short_or_runs_on_is_refused(packed: bytes, message: str) -> None:
+    stream, _, _ = open_layer(io.BytesIO(packed), "blobs/sha256/cut")
+    with pytest.raises(LayerError, match=message) as caught:
+        _drain(stream)
+    assert str(caught.value).startswith("blobs/sha256/cut: ")  # the layer is named
+
+
+def test_a_zstd_window_too_large_to_bound_memory_is_refused() -> None:
+    data = bytes(blob.ZSTD_MAX_WINDOW * 2)
+    params = zstandard.ZstdCompressionParameters.from_level(3, window_log=26)
+    packed = zstandard.ZstdCompressor(compression_params=params).compress(data)
+    stream, _, _ = open_layer(io.BytesIO(packed), "big-window")
+    with pytest.raises(LayerError, match="big-window: not a readable zstd stream"):
+        _drain(stream)
+
+
+def test_the_limit_on_expanded_bytes_names_the_layer() -> None:
+    stream, _, _ = open_layer(io.BytesIO(zeros_gzip(10 * MIB)), "blobs/sha256/big", Limits(4 * MIB))
+    with pytest.raises(LayerError, match=r"blobs/sha256/big: .*larger than --max-layer-bytes"):
+        _drain(stream)
+
+
+def test_the_ratio_counts_only_past_its_floor() -> None:
+    # 300 MB of zeros from about 300 kB, some 1000 times: under the 1 GiB floor, allowed.
+    bomblet = zeros_gzip(300 * MIB)
+    assert len(bomblet) * 900 < 300 * MIB
+    assert _drain(open_layer(io.BytesIO(bomblet), "ok")[0]) == 300 * MIB
+    # The same expansion past the floor is refused, with the default limits.
+    bomb = zeros_zstd(GIB + 64 * MIB)
+    stream, _, _ = open_layer(io.BytesIO(bomb), "blobs/sha256/bomb")
+    with pytest.raises(LayerError, match=r"blobs/sha256/bomb: expands more than 200x"):
+        _drain(stream)
+
+
+def test_the_ratio_check_can_be_lowered_raised_or_turned_off() -> None:
+    packed = zeros_gzip(8 * MIB)
+    strict = Limits(max_ratio=50, ratio_floor=MIB)
+    with pytest.raises(LayerError, match="expands more than 50x"):
+        _drain(open_layer(io.BytesIO(packed), "l", strict)[0])
+    off = Limits(max_ratio=0, ratio_floor=MIB)
+    assert _drain(open_layer(io.BytesIO(packed), "l", off)[0]) == 8 * MIB
+
+
+def test_a_bomb_is_read_in_bounded_pieces() -> None:
+    stream, _, _ = open_layer(io.BytesIO(zeros_gzip(64 * MIB, 64 * MIB)), "l")
+    assert isinstance(stream, blob.Expanded)
+    gunzip = stream._gunzip
+    assert gunzip is not None
+    produced = 0
+    while chunk := stream.read(MIB):
+        assert len(chunk) <= MIB
+        assert len(gunzip.pending) <= blob.IN_CHUNK  # compressed input held back: bounded too
+        produced += len(chunk)
+    assert produced == 64 * MIB
+
+
+def test_hashing_covers_every_byte_read_and_drained() -> None:
+    data = bytes(range(256)) * 5000
+    hashing = Hashing(io.BytesIO(data))
+    assert hashing.read(1000) == data[:1000]
+    hashing.drain()
+    assert hashing.digest == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert hashing.count == len(data)
+    assert Hashing(io.BytesIO(b""), "sha512").digest == "sha512:" + hashlib.sha512().hexdigest()

@@ -7,13 +7,23 @@ import io
 import json
 import re
 import tarfile
+import zlib
 from pathlib import Path
 
 import pytest
 
 from slimstage.errors import UsageError
 from slimstage.image import archive
-from slimstage.image.layer import ContentNeed, LayerSizes, content_limit, measure, scan
+from slimstage.image.blob import LayerError, Limits
+from slimstage.image.filerange import FileRange
+from slimstage.image.layer import (
+    ContentNeed,
+    LayerSizes,
+    content_limit,
+    measure,
+    normalize,
+    scan,
+)
 from tests.imagebuild import layer_tar
 
 
@@ -53,7 +63,8 @@ def _layers() -> list[bytes]:
 
 
 def layer_sizes(stream: io.BufferedReader | io.BytesIO) -> list[LayerSizes]:
-    image = archive.read_stream(stream, "test", read_layer=measure)
+    # These archives name blobs by made-up digests: what is measured here is not their names.
+    image = archive.read_stream(stream, "test", read_layer=measure, verify=False)
     return [item.summary for item in image.layers]
 
 
@@ -91,8 +102,8 @@ def test_a_blob_compressed_already_counts_its_own_size() -> None:
 
 
 def test_content_needs_keep_the_most_any_analysis_asks_for() -> None:
-    small = ContentNeed(re.compile(r".*\.pem$"), 10)
-    large = ContentNeed(re.compile(r"etc/.*"), 1000)
+    small = ContentNeed(re.compile(r".*\.pem$"), 10, (".pem",))
+    large = ContentNeed(re.compile(r"etc/.*"), 1000, (), ("etc/",))
     limit = content_limit([small, large])
     assert (limit("etc/ssl/a.pem"), limit("x/a.pem"), limit("etc/passwd"), limit("x/y")) == (
         1000,
@@ -101,19 +112,78 @@ def test_content_needs_keep_the_most_any_analysis_asks_for() -> None:
         0,
     )
     assert content_limit([])("etc/passwd") == 0
+    # The cheap first test is a test only: the pattern decides.
+    assert content_limit([small])("x/b.pem.pem") == 10
+    assert not ContentNeed(re.compile(r"keys/.*\.pem$"), 1, (".pem",)).wants("other/a.pem")
 
 
 def test_scan_keeps_only_the_needed_contents_up_to_their_limit() -> None:
     blob = layer_tar([("file", "keep/me", "k" * 50), ("file", "skip/me", "s" * 50)])
-    need = ContentNeed(re.compile(r"keep/"), 20)
+    need = ContentNeed(re.compile(r"keep/"), 20, ("me",))
     summary = scan(io.BytesIO(blob), "t", needs=[need])
     contents = {e.path: e.content for e in summary.entries}
     assert contents == {"keep/me": b"k" * 20, "skip/me": None}
     assert summary.file_bytes == 100
-    assert {e.path: e.digest is not None for e in summary.entries} == {
-        "keep/me": True,
-        "skip/me": True,
+    # Streamed, every content is read for its digest (it cannot be read back later).
+    assert {e.path: e.digest for e in summary.entries} == {
+        "keep/me": zlib.crc32(b"k" * 50),
+        "skip/me": zlib.crc32(b"s" * 50),
     }
+
+
+def test_from_a_file_contents_are_skipped_and_read_back_when_needed(tmp_path: Path) -> None:
+    blob = layer_tar([("dir", "a"), ("file", "a/one", "1" * 700), ("file", "a/two", "2" * 3)])
+    path = tmp_path / "layer.tar"
+    path.write_bytes(b"x" * 100 + blob)
+    with FileRange.open(str(path), 100, len(blob)) as stream:
+        table = scan(stream, "t", str(path)).table
+    assert list(table.digests) == [-1, -1, -1]  # nothing read yet
+    assert [table.offsets[1] - 100, table.offsets[2] - 100] == [1024, 2560]
+    assert table.digest(1) == zlib.crc32(b"1" * 700)
+    assert table.digests[1] == zlib.crc32(b"1" * 700)  # read once, then kept
+    assert table.digest(0) is None  # a folder has no content
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("usr/bin/", "usr/bin"),
+        ("./usr//bin/./x", "usr/bin/x"),
+        ("a\\b", "a/b"),
+    ],
+)
+def test_names_are_normalized(name: str, expected: str) -> None:
+    assert normalize(name, "t") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("../x", "escapes the image root"), ("a/../../x", "escapes"), ("/abs", "absolute path")],
+)
+def test_names_climbing_out_are_refused(name: str, message: str) -> None:
+    with pytest.raises(LayerError, match=message):
+        normalize(name, "t")
+
+
+def test_a_layer_larger_than_the_limit_is_refused_by_its_tar() -> None:
+    blob = layer_tar([("file", "a", "a" * 5000)])
+    with pytest.raises(LayerError, match=r"layer9: its tar is larger than --max-layer-bytes"):
+        scan(_Stream(blob), "layer9", limits=Limits(max_bytes=4096))
+    assert scan(_Stream(blob), "layer9", limits=Limits(max_bytes=len(blob))).file_bytes == 5000
+
+
+def test_a_layer_without_its_end_marker_is_truncated() -> None:
+    blob = layer_tar([("file", "a", "a" * 5000)])
+    with pytest.raises(LayerError, match="truncated"):
+        scan(io.BytesIO(blob[: 512 + 5120]), "cut")
+
+
+class _Stream:
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self.data.read(size)
 
 
 def test_archive_without_manifest_is_rejected(tmp_path: Path) -> None:
@@ -124,9 +194,9 @@ def test_archive_without_manifest_is_rejected(tmp_path: Path) -> None:
 
 
 def test_manifest_naming_a_missing_layer_is_rejected(tmp_path: Path) -> None:
-    manifest = json.dumps([{"Layers": ["gone/layer.tar"]}]).encode()
+    manifest = json.dumps([{"Config": "c.json", "Layers": ["gone/layer.tar"]}]).encode()
     path = tmp_path / "bad.tar"
-    path.write_bytes(_tar_bytes({"manifest.json": manifest}))
+    path.write_bytes(_tar_bytes({"manifest.json": manifest, "c.json": b"{}"}))
     with path.open("rb") as stream, pytest.raises(UsageError, match="does not contain"):
         layer_sizes(stream)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,12 @@ def test_a_folder_is_read_as_an_oci_layout(tmp_path: Path) -> None:
     assert [e.path for e in image.layers[0].summary.entries] == ["app/a"]
 
 
-def test_a_file_is_read_as_an_archive_whose_contents_can_be_read_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("verify", [True, False])
+def test_a_file_is_read_as_an_archive_whose_contents_can_be_read_back(
+    tmp_path: Path, verify: bool
+) -> None:
     path = docker_classic(tmp_path / "i.tar", SPEC)
-    image = source.load(str(path), read_layer=read_layer)
+    image = source.load(str(path), read_layer=read_layer, verify=verify)
     [entry] = image.layers[0].summary.entries
     # Read from disk: the content was skipped and can be read back from its offset.
     assert entry.location == str(path.resolve())
@@ -47,6 +51,56 @@ def test_a_missing_path_is_a_usage_error_before_any_engine_is_asked(
     monkeypatch.setattr(Engine, "connect", no_engine)
     with pytest.raises(UsageError, match="no such file or folder"):
         source.load(target, read_layer=read_layer)
+
+
+def _no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_engine(**_kw: object) -> Engine:
+        raise AssertionError("the engine must not be asked")
+
+    monkeypatch.setattr(Engine, "connect", no_engine)
+
+
+@pytest.mark.parametrize("target", ["--help", "-x", "a b", "name\x1b[2J", "x" * 600])
+def test_what_cannot_be_an_image_reference_is_refused_without_the_engine(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_engine(monkeypatch)
+    with pytest.raises(UsageError, match="not a file, a folder or an image reference"):
+        source.load(target, read_layer=read_layer)
+
+
+def test_a_path_that_is_no_regular_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_engine(monkeypatch)
+    fifo = tmp_path / "image.tar"
+    os.mkfifo(fifo)  # reading it would block forever
+    for target in (str(fifo), "/dev/null"):
+        with pytest.raises(UsageError, match="not a regular file"):
+            source.load(target, read_layer=read_layer)
+
+
+def test_diff_ids_of_an_archive_without_reading_its_layers(tmp_path: Path) -> None:
+    path = docker_classic(tmp_path / "i.tar", SPEC)
+    image = source.load(str(path), read_layer=read_layer)
+    assert source.diff_ids(str(path)) == image.config.diff_ids
+    assert len(source.diff_ids(str(path))) == 1
+
+
+@pytest.mark.parametrize(
+    ("stderr", "message"),
+    [
+        ("Error response from daemon: No such image: x:1\n", "No such image: x:1"),
+        (
+            'Error response from daemon: {"message":"write /var/lib/docker/tmp: no space left"}',
+            "write /var/lib/docker/tmp: no space left",
+        ),
+        ('{"errorDetail":{"message":"layer unknown"},"error":"layer unknown"}', "layer unknown"),
+        ("", "no output"),
+    ],
+)
+def test_what_the_engine_said_is_one_sentence(stderr: str, message: str) -> None:
+    assert source.engine_message(stderr) == message
 
 
 @pytest.mark.engine

@@ -13,7 +13,7 @@ from slimstage.engine import Engine
 from slimstage.errors import CannotOptimize
 from slimstage.optimize import recipe
 from slimstage.optimize.optimizer import Optimized, optimize
-from slimstage.optimize.verify import SmokeSettings, Verification, verify
+from slimstage.optimize.verify import SmokeSettings, VerifyOutcome, verify
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples"
@@ -53,7 +53,7 @@ def _optimize(engine: Engine, app: str, *, minimal: bool = False) -> Optimized:
     )
 
 
-def _verify(engine: Engine, app: str, text: str) -> Verification:
+def _verify(engine: Engine, app: str, text: str) -> VerifyOutcome:
     folder = EXAMPLES / app
     return verify(
         engine,

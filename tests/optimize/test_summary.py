@@ -9,7 +9,7 @@ from slimstage import dockerfile
 from slimstage.optimize import classify, recipe, summary
 from slimstage.optimize.finalstage import FinalPlan
 from slimstage.optimize.optimizer import Optimized
-from slimstage.optimize.verify import ImageCheck, Verification
+from slimstage.optimize.verify import ImageCheck, VerifyOutcome
 from tests.optimize.surveys import image, package
 
 TEXT = "FROM python:3.13-slim\nRUN apt-get install -y gcc libpq-dev\nRUN pip install psycopg2\n"
@@ -55,7 +55,7 @@ def test_json_names_what_moved_what_was_found_and_from_which_file() -> None:
 def test_text_tells_the_verdict_and_the_failure() -> None:
     failed = ImageCheck(60_000_000, 3.0, False, None, "container exited (1): ImportError: libpq")
     passed = ImageCheck(500_000_000, 20.0, True, 0.4, "")
-    doc = summary.document(_result(), "out", Verification(passed, failed))
+    doc = summary.document(_result(), "out", VerifyOutcome(passed, failed))
     text = summary.as_text(doc)
     assert "libpq5: psycopg2/_psycopg.so needs libpq.so.5" in text
     assert re.search(r"optimized +60.0MB .* FAILED", text)

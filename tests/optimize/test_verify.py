@@ -8,7 +8,7 @@ from slimstage.optimize import verify
 from tests.fakeengine import Behaviour, FakeEngine
 
 
-def _verify(engine: FakeEngine, tmp_path: Path, **settings: object) -> verify.Verification:
+def _verify(engine: FakeEngine, tmp_path: Path, **settings: object) -> verify.VerifyOutcome:
     original = tmp_path / "Dockerfile"
     original.write_text("FROM python:3.13-slim\n")
     return verify.verify(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from slimstage import htmlpage, treemap
 from slimstage.analyze.analysis import Analysis
-from slimstage.htmlpage import GREY, PALETTE, Segment, esc
+from slimstage.htmlpage import GREY, PALETTE, BarPiece, esc
 from slimstage.units import human_bytes
 
 MANAGER_COLORS = {"dpkg": PALETTE[1], "apk": PALETTE[5], "python": PALETTE[0]}
@@ -71,7 +71,7 @@ def _waste(a: Analysis) -> str:
     rows = [
         (
             cause.replace("_", " "),
-            [Segment(n, PALETTE[5], f"{cause}: {human_bytes(n)}")],
+            [BarPiece(n, PALETTE[5], f"{cause}: {human_bytes(n)}")],
             human_bytes(n),
         )
         for cause, n in causes.items()
@@ -84,7 +84,7 @@ def _layers(a: Analysis) -> str:
         (
             f"layer {item.index}",
             [
-                Segment(
+                BarPiece(
                     item.size_bytes,
                     PALETTE[0],
                     f"{human_bytes(item.size_bytes)} — {item.created_by}",

@@ -8,127 +8,33 @@ whiteout of a directory counts every node under it in the layers below, stacked.
 are ignored. A whiteout whose path the layers below do not have stops the visit of the rest of
 that layer. All of this is kept as dive does it, faults included: this is a compatibility figure;
 slimstage's own waste figures (filetree.py) are the correct ones. dive itself is never run here.
+
+Sums and minimums do not depend on the order of the visit, so a layer's leaves are found from
+its paths alone; dive's ordered tree walk (divetree.py) is taken only for a layer with a
+whiteout that fails. The stacked tree dive looks whiteouts up in is built only from the paths
+that can matter: the deleted paths, their ancestors and everything under them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
-from slimstage.image.layer import DIR, Entry
+from slimstage.analyze.divetree import (
+    DOUBLE_WHITEOUT,
+    WHITEOUT,
+    DiveLayer,
+    DiveTree,
+    child_first,
+    layer_tree,
+    leaves,
+    subtree_bytes,
+)
+from slimstage.image.layer import KIND_CODE, EntryTable
 
-_WHITEOUT = ".wh."
-_DOUBLE_WHITEOUT = ".wh..wh.."
-
-
-class _Node:
-    __slots__ = ("children", "is_dir", "name", "parent", "size")
-
-    def __init__(
-        self, name: str, parent: _Node | None, size: int = 0, is_dir: bool = False
-    ) -> None:
-        self.name = name
-        self.parent = parent
-        self.size = size
-        self.is_dir = is_dir
-        self.children: dict[str, _Node] = {}
-
-    def copy(self, parent: _Node | None) -> _Node:
-        new = _Node(self.name, parent, self.size, self.is_dir)
-        new.children = {name: child.copy(new) for name, child in self.children.items()}
-        return new
-
-    def is_whiteout(self) -> bool:
-        return self.name.startswith(_WHITEOUT)
-
-
-class _Tree:
-    def __init__(self) -> None:
-        self.root = _Node("", None)
-
-    def copy(self) -> _Tree:
-        new = _Tree()
-        new.root = self.root.copy(None)
-        return new
-
-    def add_path(
-        self, path: str, size: int, is_dir: bool, parents: dict[str, _Node] | None = None
-    ) -> None:
-        """dive's AddPath. PARENTS, when given, caches folder nodes by path (for trees that
-        only grow, as a layer's own tree does while it is read)."""
-        names = [n for n in path.strip("/").split("/") if n]
-        if not names:
-            return
-        node = self.root
-        start = 0
-        if parents is not None and len(names) > 1:
-            cached = parents.get("/".join(names[:-1]))
-            if cached is not None:
-                node, start = cached, len(names) - 1
-        for index in range(start, len(names)):
-            name = names[index]
-            child = node.children.get(name)
-            if child is None:
-                if name.startswith(_DOUBLE_WHITEOUT):
-                    return
-                child = _Node(name, node)
-                node.children[name] = child
-            node = child
-            if index < len(names) - 1 and parents is not None:
-                parents["/".join(names[: index + 1])] = node
-        node.size, node.is_dir = size, is_dir
-
-    def get(self, path: str) -> _Node | None:
-        node = self.root
-        for name in path.strip("/").split("/"):
-            if not name:
-                continue
-            child = node.children.get(name)
-            if child is None:
-                return None
-            node = child
-        return node
-
-    def remove(self, path: str) -> None:
-        node = self.get(path)
-        if node is not None and node.parent is not None:
-            del node.parent.children[node.name]
-
-    def stack(self, upper: list[tuple[_Node, str]]) -> None:
-        """Graft an upper tree, given as its _child_first() order, as dive's Stack does."""
-        for node, path in upper:
-            if node.is_whiteout():
-                self.remove(path)
-            else:
-                self.add_path(path, node.size, node.is_dir)
-
-
-def _child_first(node: _Node, base: str = "") -> list[tuple[_Node, str]]:
-    """All nodes below NODE, with dive's path for each, in dive's visit order: children by
-    name, each before its parent. A whiteout's path is that of what it deletes."""
-    out: list[tuple[_Node, str]] = []
-    stack: list[tuple[_Node, str, bool]] = [(node, base, False)]
-    while stack:
-        current, path, expanded = stack.pop()
-        if expanded:
-            if current.parent is not None:
-                name = current.name
-                visible = path + "/" + (name[4:] if name.startswith(_WHITEOUT) else name)
-                out.append((current, visible))
-            continue
-        stack.append((current, path, True))
-        inner = path + "/" + current.name if current.parent is not None else path
-        for name in sorted(current.children, reverse=True):
-            stack.append((current.children[name], inner, False))
-    return out
-
-
-def _layer_tree(entries: Sequence[Entry]) -> _Tree:
-    tree = _Tree()
-    parents: dict[str, _Node] = {}
-    for entry in entries:
-        tree.add_path(entry.path, entry.size, entry.kind == DIR, parents)
-    return tree
+_DIR = KIND_CODE["dir"]
+Entry3 = tuple[str, int, bool]
 
 
 @dataclass(frozen=True)
@@ -163,46 +69,162 @@ def as_dive_json(figures: DiveFigures, references: Sequence[FileReference]) -> d
     }
 
 
-def figures(layers: Sequence[Sequence[Entry]]) -> tuple[DiveFigures, list[FileReference]]:
-    """dive's figures and its fileReference list (largest first) for stacked LAYERS."""
-    trees = [_layer_tree(entries) for entries in layers]
-    cumulative: dict[str, int] = {}
-    smallest: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    # The stacked tree only serves whiteout lookups: build it only as far as they need it.
-    whiteouts = [i for i, entries in enumerate(layers) if any(_WHITEOUT in e.path for e in entries)]
-    last_needed = whiteouts[-1] if whiteouts else -1
-    stacked = trees[0].copy() if last_needed >= 0 else _Tree()
-    for index, tree in enumerate(trees):
-        order = _child_first(tree.root)
-        for node, path in order:
-            if node.children:
-                continue  # only leaves are visited
-            if path not in cumulative:
-                # dive creates the path's record first, with "smallest" unset (-1)...
-                cumulative[path], smallest[path] = 0, -1
-            if node.is_whiteout():
-                previous = stacked.get(path)
-                if previous is None:
-                    # ...so a failing whiteout leaves -1 in the sum of smallest sizes, and the
-                    # error ends dive's visit of this layer.
+class _Records:
+    """dive's per-path records: most paths are seen once, and cost one dict entry."""
+
+    def __init__(self) -> None:
+        self.single: dict[str, int] = {}  # path -> size, seen once
+        self.multi: dict[str, list[int]] = {}  # path -> [cumulative, smallest, seen]
+
+    def visit(self, path: str, size: int) -> None:
+        multi = self.multi
+        if multi and path in multi:
+            record = multi[path]
+            record[0] += size
+            record[1] = size if record[1] < 0 else min(record[1], size)
+            record[2] += 1
+            return
+        single = self.single
+        count = len(single)
+        first = single.setdefault(path, size)
+        if len(single) > count:
+            return
+        del single[path]
+        multi[path] = [first + size, min(first, size), 2]
+
+    def fail(self, path: str) -> None:
+        """A failing whiteout: dive made its record ("smallest" unset, -1) before it failed."""
+        if path not in self.single and path not in self.multi:
+            self.multi[path] = [0, -1, 0]
+
+
+def _entries(table: EntryTable, indices: Iterable[int] | None = None) -> Iterator[Entry3]:
+    """(path, size, is a folder) of the entries at INDICES (all, without), in tar order."""
+    paths, sizes, kinds = table.paths, table.sizes, table.kinds
+    for index in range(len(paths)) if indices is None else indices:
+        yield paths[index], sizes[index], kinds[index] == _DIR
+
+
+def _targets(layers: Sequence[EntryTable], facts: Sequence[DiveLayer]) -> tuple[set[str], int]:
+    """Every path a whiteout (of any component) deletes, and the last layer holding one."""
+    targets: set[str] = set()
+    last = -1
+    for index, (table, found) in enumerate(zip(layers, facts, strict=True)):
+        for position in found.marked:
+            last = index
+            parts = table.paths[position].split("/")
+            for k, part in enumerate(parts):
+                if part.startswith(DOUBLE_WHITEOUT):
                     break
-                size = 0
-                if previous.is_dir:
-                    size = previous.size + sum(n.size for n, _ in _child_first(previous))
-            else:
-                size = node.size
-            cumulative[path] += size
-            smallest[path] = size if smallest[path] < 0 else min(smallest[path], size)
-            seen[path] = seen.get(path, 0) + 1
-        # dive stacks layers 0..k-1 onto a copy of layer 0 for layer k's whiteouts.
-        if index < last_needed:
-            stacked.stack(order)
-    total = sum(cumulative.values())
-    score = 1.0 if total == 0 else sum(smallest.values()) / total
-    repeated = [FileReference(p, count, cumulative[p]) for p, count in seen.items() if count >= 2]
+                if part.startswith(WHITEOUT):
+                    targets.add("/".join([*parts[:k], part[len(WHITEOUT) :]]))
+    return targets, last
+
+
+class _Relevance:
+    """Which entries can matter to whiteout lookups: whiteouts, deleted paths, their ancestors,
+    and anything under a deleted path. Judged a folder at a time: most entries sit in folders
+    nothing deletes, whose entries need no look at all."""
+
+    def __init__(self, targets: set[str]) -> None:
+        self.targets = targets
+        self.ancestors = {t[:i] for t in targets for i, c in enumerate(t) if c == "/"}
+        # Folders holding a target or an ancestor of one: their entries are looked at singly.
+        self.holding = {p.rpartition("/")[0] for p in self.targets | self.ancestors}
+        self.under: dict[str, bool] = {"": False}
+
+    def _under(self, folder: str) -> bool:
+        """Whether FOLDER is a deleted path or under one."""
+        chain = []
+        while (known := self.under.get(folder)) is None:
+            chain.append(folder)
+            known = folder in self.targets
+            if known:
+                break
+            folder = folder.rpartition("/")[0]
+        for item in chain:
+            self.under[item] = known
+        return known
+
+    def entries(self, table: EntryTable, found: DiveLayer) -> list[int]:
+        """The relevant entries of one layer, in tar order."""
+        states = [2 if self._under(f) else 1 if f in self.holding else 0 for f in found.folders]
+        picked = set(found.marked)
+        paths, targets, ancestors = table.paths, self.targets, self.ancestors
+        for index in compress(range(len(paths)), map(states.__getitem__, found.folder_of)):
+            path = paths[index]
+            if states[found.folder_of[index]] == 2 or path in targets or path in ancestors:
+                picked.add(index)
+        return sorted(picked)
+
+
+def _visit_exactly(table: EntryTable, stacked: DiveTree, records: _Records) -> None:
+    """dive's own walk of one layer, for a layer where a whiteout fails (it ends the walk)."""
+    for node, path in child_first(layer_tree(_entries(table)).root):
+        if node.children:
+            continue  # only leaves are visited
+        key = path[1:]
+        if node.is_whiteout():
+            previous = stacked.get(path)
+            if previous is None:
+                records.fail(key)
+                break
+            records.visit(key, subtree_bytes(previous) if previous.is_dir else 0)
+        else:
+            records.visit(key, node.size)
+
+
+def _visit(table: EntryTable, found: DiveLayer, stacked: DiveTree, records: _Records) -> None:
+    deleted = found.deleted
+    sizes = []
+    for path in deleted:
+        previous = stacked.get(path)
+        if previous is None:
+            _visit_exactly(table, stacked, records)
+            return
+        sizes.append(subtree_bytes(previous) if previous.is_dir else 0)
+    visit, paths, entry_sizes = records.visit, table.paths, table.sizes
+    for position in found.plain:
+        visit(paths[position], entry_sizes[position])
+    for path in found.bare:
+        visit(path, 0)
+    for path, size in zip(deleted, sizes, strict=True):
+        visit(path, size)
+
+
+def figures(
+    layers: Sequence[EntryTable], found: Sequence[DiveLayer | None] = ()
+) -> tuple[DiveFigures, list[FileReference]]:
+    """dive's figures and its fileReference list (largest first) for stacked LAYERS; FOUND may
+    hold what leaves() made of each layer already."""
+    facts = [
+        known if (known := found[i] if i < len(found) else None) is not None else leaves(table)
+        for i, table in enumerate(layers)
+    ]
+    targets, last_needed = _targets(layers, facts)
+    relevant = _Relevance(targets)
+    records = _Records()
+    stacked = DiveTree()
+    for index, table in enumerate(layers):
+        own = None
+        if last_needed >= 0 and (index < last_needed or index == 0):
+            own = layer_tree(_entries(table, relevant.entries(table, facts[index])))
+            if index == 0:
+                stacked = own.copy()  # dive stacks layers 0..k-1 onto a copy of layer 0
+        _visit(table, facts[index], stacked, records)
+        if index < last_needed and own is not None:
+            stacked.stack(child_first(own.root))
+    multi = records.multi.values()
+    total = sum(records.single.values()) + sum(record[0] for record in multi)
+    smallest = sum(records.single.values()) + sum(record[1] for record in multi)
+    score = 1.0 if total == 0 else smallest / total
+    repeated = [
+        FileReference("/" + path, seen, cumulative)
+        for path, (cumulative, _, seen) in records.multi.items()
+        if seen >= 2
+    ]
     inefficient = sum(r.size_bytes for r in repeated)
-    size_bytes = sum(e.size for entries in layers for e in entries)
+    size_bytes = sum(sum(table.sizes) for table in layers)
     # dive sorts by size with an unstable sort; ties are ordered by path here.
     references = sorted(repeated, key=lambda r: (-r.size_bytes, r.path))
     return DiveFigures(score, inefficient, size_bytes), references

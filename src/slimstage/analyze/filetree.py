@@ -7,21 +7,28 @@ layer stores either is visible in the final filesystem or is waste with one caus
 - overwritten: a later entry at the same path replaced it with other content;
 - rewritten_unchanged: replaced by the same content (chmod/chown-only rewrites, repeated COPYs);
 - whiteout: deleted by a file whiteout;
-- dir_deleted: under a directory a whiteout deleted (`rm -rf dir` in a later RUN);
+- dir_deleted: under a directory a whiteout deleted (`rm -rf dir`) in a later layer;
 - opaque: under a directory a later layer made opaque (its lower contents hidden).
 
 So stored == visible + sum(waste), and efficiency = visible / stored.
+
+The tree is lean, for images of a million files: a folder is a dict from each child's full path
+(the string the layer's EntryTable already holds) to the child, which is a dict again (a folder)
+or an int naming a non-folder entry: layer << 32 | its index in that layer's table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from typing import Any
 
-from slimstage.image.layer import DIR, REG, SYMLINK, Entry
+from slimstage.image.layer import KIND_CODE, SYMLINK, EntryTable, same_content
 
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
+_DIR, _REG, _SYMLINK = KIND_CODE["dir"], KIND_CODE["file"], KIND_CODE[SYMLINK]
+Folder = dict[str, Any]  # child path -> Folder | int
 
 
 @dataclass
@@ -45,19 +52,6 @@ class Waste:
 CAUSES = tuple(f.name for f in fields(Waste))
 
 
-class Node:
-    __slots__ = ("children", "entry", "layer")
-
-    def __init__(self, entry: Entry | None, layer: int) -> None:
-        self.entry = entry  # None for directories no layer declared (implied by a child)
-        self.layer = layer
-        self.children: dict[str, Node] | None = {} if entry is None or entry.kind == DIR else None
-
-    @property
-    def is_dir(self) -> bool:
-        return self.children is not None
-
-
 @dataclass
 class LayerStats:
     added: int = 0
@@ -67,67 +61,68 @@ class LayerStats:
 
 @dataclass
 class Stacked:
-    root: Node
-    stored_bytes: int
-    waste: Waste
-    layer_stats: list[LayerStats]
-    # (path, layer, bytes, cause) of every hidden file, for diff and reports
-    hidden: list[tuple[str, int, int, str]] = field(default_factory=list)
+    tables: list[EntryTable]
+    root: Folder
+    stored_bytes: int = 0
+    waste: Waste = field(default_factory=Waste)
+    layer_stats: list[LayerStats] = field(default_factory=list)
+    # per layer: its own bytes that later layers hid, by cause
+    stored_waste: list[Waste] = field(default_factory=list)
 
     @property
     def wasted_bytes(self) -> int:
         return self.waste.total
 
-    def files(self) -> Iterator[tuple[str, Node]]:
-        """Every visible non-directory, as (path, node)."""
-        stack: list[tuple[str, Node]] = [("", self.root)]
+    def size(self, ref: int) -> int:
+        return self.tables[ref >> 32].sizes[ref & 0xFFFFFFFF]
+
+    def kind(self, ref: int) -> int:
+        return self.tables[ref >> 32].kinds[ref & 0xFFFFFFFF]
+
+    def files(self) -> Iterator[tuple[str, int]]:
+        """Every visible non-directory, as (path, ref)."""
+        stack = [self.root]
         while stack:
-            prefix, node = stack.pop()
-            for name, child in (node.children or {}).items():
-                path = f"{prefix}/{name}" if prefix else name
-                if child.is_dir:
-                    stack.append((path, child))
+            for path, child in stack.pop().items():
+                if type(child) is dict:
+                    stack.append(child)
                 else:
                     yield path, child
 
     @property
     def visible_bytes(self) -> int:
-        return sum(node.entry.size for _, node in self.files() if node.entry)
+        return sum(self.size(ref) for _, ref in self.files())
 
     def resolve(
         self, path: str, *, follow: bool = True, follow_last: bool = True
-    ) -> tuple[str, Node] | None:
+    ) -> tuple[str, Folder | int] | None:
         """The real path and node at PATH; with follow, symlinks in it are resolved (loops end),
         the last component's too unless follow_last is False."""
         parts = _clean(path.split("/"))
-        node = self.root
+        node: Folder | int = self.root
         hops = i = 0
+        prefix = ""
         while i < len(parts):
-            child = (node.children or {}).get(parts[i])
+            if type(node) is not dict:
+                return None  # a file where a folder should be
+            key = f"{prefix}/{parts[i]}" if prefix else parts[i]
+            child = node.get(key)
             if child is None:
                 return None
             last = i == len(parts) - 1
-            if (
-                follow
-                and (follow_last or not last)
-                and child.entry is not None
-                and child.entry.kind == SYMLINK
-            ):
-                hops += 1
-                if hops > 40:
-                    return None
-                target = child.entry.linkname
-                base = [] if target.startswith("/") else parts[:i]
-                parts = _clean([*base, *target.split("/"), *parts[i + 1 :]])
-                node, i = self.root, 0
-                continue
-            node = child
+            if follow and (follow_last or not last) and type(child) is int:
+                if self.kind(child) == _SYMLINK:
+                    hops += 1
+                    if hops > 40:
+                        return None
+                    target = self.tables[child >> 32].links.get(child & 0xFFFFFFFF, "")
+                    base = [] if target.startswith("/") else parts[:i]
+                    parts = _clean([*base, *target.split("/"), *parts[i + 1 :]])
+                    node, i, prefix = self.root, 0, ""
+                    continue
+            node, prefix = child, key
             i += 1
         return "/".join(parts), node
-
-    def lookup(self, path: str, *, follow: bool = True) -> Node | None:
-        found = self.resolve(path, follow=follow)
-        return found[1] if found else None
 
 
 def _clean(parts: list[str]) -> list[str]:
@@ -141,109 +136,130 @@ def _clean(parts: list[str]) -> list[str]:
     return out
 
 
-def _subtree_files(node: Node, prefix: str) -> Iterator[tuple[str, Node]]:
-    """Every non-directory at or below NODE (reached at PREFIX), without recursion: paths can be
-    deeper than Python's stack."""
-    stack = [(prefix, node)]
-    while stack:
-        path, current = stack.pop()
-        if not current.is_dir:
-            yield path, current
-            continue
-        stack.extend((f"{path}/{name}", child) for name, child in (current.children or {}).items())
-
-
-def same_digest(old: Entry, new: Entry) -> bool:
-    return old.size == new.size and old.digest is not None and old.digest == new.digest
-
-
 class _Stacker:
     """Builds a Stacked one layer at a time."""
 
-    def __init__(self, same_content: Callable[[Entry, Entry], bool]) -> None:
-        self.same_content = same_content
-        self.result = Stacked(Node(None, -1), 0, Waste(), [])
+    def __init__(self) -> None:
+        self.result = Stacked([], {})
+        self.dirs: dict[str, Folder] = {"": self.result.root}  # every folder, by path
 
-    def hide(self, path: str, node: Node, cause: str) -> None:
-        for file_path, file_node in _subtree_files(node, path):
-            size = file_node.entry.size if file_node.entry else 0
+    def hide(self, path: str, node: Folder | int, cause: str) -> None:
+        """Count the bytes of NODE at PATH (a whole folder's, without recursion) as waste of
+        CAUSE; a folder is forgotten with everything under it."""
+        result = self.result
+        if isinstance(node, int):
+            size = result.size(node)
             if size:
-                self.result.waste.add(cause, size)
-                self.result.hidden.append((file_path, file_node.layer, size, cause))
+                result.waste.add(cause, size)
+                result.stored_waste[node >> 32].add(cause, size)
+            return
+        self.dirs.pop(path, None)
+        stack = [node]
+        while stack:
+            for child_path, child in stack.pop().items():
+                if type(child) is dict:
+                    self.dirs.pop(child_path, None)
+                    stack.append(child)
+                else:
+                    self.hide(child_path, child, cause)
 
-    def parent_of(self, path: str, layer: int) -> Node:
-        """The folder PATH goes into, made (replacing anything that is not a folder) as needed."""
-        node = self.result.root
-        prefix = ""
-        for part in path.split("/")[:-1]:
-            assert node.children is not None
-            prefix = f"{prefix}/{part}" if prefix else part
-            child = node.children.get(part)
-            if child is None or not child.is_dir:
-                if child is not None:
-                    self.hide(prefix, child, "overwritten")
-                child = Node(None, layer)
-                node.children[part] = child
-            node = child
-        return node
+    def folder(self, path: str) -> Folder:
+        """The folder at PATH, made (with its parents) as needed; anything that is not a folder
+        in the way is replaced."""
+        missing = []
+        while path not in self.dirs:
+            missing.append(path)
+            path = path.rpartition("/")[0]
+        parent = self.dirs[path]
+        for name in reversed(missing):
+            old = parent.get(name)
+            if old is not None:
+                self.hide(name, old, "overwritten")
+            new: Folder = {}
+            parent[name] = self.dirs[name] = new
+            parent = new
+        return parent
 
-    def delete(self, entries: Sequence[Entry], stats: LayerStats) -> None:
+    def delete(self, table: EntryTable, stats: LayerStats) -> None:
         """A layer's whiteouts and opaque markers, applied to the layers below."""
-        for entry in entries:
-            head, _, name = entry.path.rpartition("/")
-            if name != OPAQUE and not name.startswith(WHITEOUT):
+        for index in table.whiteouts:
+            head, _, name = table.paths[index].rpartition("/")
+            directory = self.dirs.get(head)
+            if directory is None:
                 continue
-            directory = self.result.lookup(head, follow=False) if head else self.result.root
-            if directory is None or directory.children is None:
-                continue
-            victims = list(directory.children) if name == OPAQUE else [name[len(WHITEOUT) :]]
+            if name == OPAQUE:
+                victims = list(directory)
+            else:
+                victims = [f"{head}/{name[len(WHITEOUT) :]}" if head else name[len(WHITEOUT) :]]
             for victim in victims:
-                target = directory.children.get(victim)
+                target = directory.pop(victim, None)
                 if target is None:
                     continue
-                cause = (
-                    "opaque" if name == OPAQUE else "dir_deleted" if target.is_dir else "whiteout"
-                )
-                self.hide(f"{head}/{victim}".lstrip("/"), target, cause)
-                del directory.children[victim]
+                is_dir = type(target) is dict
+                cause = "opaque" if name == OPAQUE else "dir_deleted" if is_dir else "whiteout"
+                self.hide(victim, target, cause)
                 stats.deleted += 1
 
-    def add(self, index: int, entries: Sequence[Entry], stats: LayerStats) -> None:
+    def _replace(self, path: str, old: Folder | int, ref: int) -> None:
+        """A non-folder entry (REF) lands at PATH, where OLD was."""
+        if not isinstance(old, int):
+            self.hide(path, old, "overwritten")
+            return
+        result = self.result
+        old_size = result.size(old)
+        if not old_size:
+            return
+        same = result.kind(old) == _REG and result.kind(ref) == _REG and self.same(old, ref)
+        self.hide(path, old, "rewritten_unchanged" if same else "overwritten")
+
+    def same(self, old: int, new: int) -> bool:
+        tables = self.result.tables
+        return same_content(
+            tables[old >> 32], old & 0xFFFFFFFF, tables[new >> 32], new & 0xFFFFFFFF
+        )
+
+    def add(self, layer: int, table: EntryTable, stats: LayerStats) -> None:
         """A layer's own entries, over what the layers below left."""
-        for entry in entries:
-            name = entry.path.rpartition("/")[2]
-            if name.startswith(WHITEOUT):
+        dirs, result = self.dirs, self.result
+        skip = set(table.whiteouts)
+        base = layer << 32
+        for index, (path, kind, size) in enumerate(
+            zip(table.paths, table.kinds, table.sizes, strict=True)
+        ):
+            if skip and index in skip:
                 continue
-            self.result.stored_bytes += entry.size
-            parent = self.parent_of(entry.path, index)
-            assert parent.children is not None
-            old = parent.children.get(name)
-            if old is not None and old.is_dir and entry.kind == DIR:
-                old.entry, old.layer = entry, index  # metadata change; children stay
+            result.stored_bytes += size
+            head = path.rpartition("/")[0]
+            parent = dirs.get(head)
+            if parent is None:
+                parent = self.folder(head)
+            old = parent.get(path)
+            if kind == _DIR:
+                if type(old) is dict:
+                    continue  # a metadata change; the children stay
+                if old is not None:
+                    self.hide(path, old, "overwritten")
+                parent[path] = dirs[path] = {}
                 continue
             if old is not None:
-                if old.is_dir:
-                    self.hide(entry.path, old, "overwritten")
-                elif old.entry is not None and old.entry.size:
-                    same = old.entry.kind == REG and entry.kind == REG
-                    same = same and self.same_content(old.entry, entry)
-                    self.hide(entry.path, old, "rewritten_unchanged" if same else "overwritten")
-                if entry.kind != DIR:
-                    stats.modified += 1
-            elif entry.kind != DIR:
+                self._replace(path, old, base | index)
+                stats.modified += 1
+            else:
                 stats.added += 1
-            parent.children[name] = Node(entry, index)
+            parent[path] = base | index
 
 
-def stack(
-    layers: Sequence[Sequence[Entry]], same_content: Callable[[Entry, Entry], bool] = same_digest
-) -> Stacked:
-    """Stack layers in order; SAME_CONTENT tells a rewrite of identical bytes from a change."""
-    stacker = _Stacker(same_content)
-    for index, entries in enumerate(layers):
+def stack(layers: Iterable[EntryTable]) -> Stacked:
+    """Stack layers in order (each as it comes: the next may still be being read). Overwritten
+    files of the same size are compared by content."""
+    stacker = _Stacker()
+    result = stacker.result
+    for index, table in enumerate(layers):
         stats = LayerStats()
+        result.tables.append(table)
+        result.stored_waste.append(Waste())
         # Deletions first: they apply to the layers below, whatever their place in the tar.
-        stacker.delete(entries, stats)
-        stacker.add(index, entries, stats)
-        stacker.result.layer_stats.append(stats)
-    return stacker.result
+        stacker.delete(table, stats)
+        stacker.add(index, table, stats)
+        result.layer_stats.append(stats)
+    return result

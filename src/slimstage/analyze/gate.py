@@ -5,7 +5,6 @@ Secrets are forbidden unless allowed. A failed gate exits with GateFailed's code
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from slimstage import units
 from slimstage.analyze.analysis import Analysis
 from slimstage.analyze.leftovers import CATEGORIES
 from slimstage.errors import UsageError
+from slimstage.image.printable import printable
 
 
 def parse_size(text: str | int | float, key: str = "size") -> int:
@@ -46,10 +46,32 @@ def fraction(value: object, key: str) -> float:
     return number
 
 
-def from_toml(path: Path, base: Rules) -> Rules:
+def _text(path: Path) -> str:
+    """A settings file's text; a missing, unreadable or binary file is a usage error."""
     try:
-        data = tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file")
+        if not path.is_file():
+            raise UsageError(f"{path}: not a regular file")
+        if path.stat().st_size > 1 << 20:
+            raise UsageError(f"{path}: larger than a settings file can be (1 MiB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if b"\0" in data:
+        raise UsageError(f"{path}: not a text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not a UTF-8 text file") from None
+
+
+def from_toml(path: Path, base: Rules) -> Rules:
+    import tomllib  # only when there is a settings file: it takes a while to import
+
+    try:
+        data = tomllib.loads(_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: cannot read gate settings: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("slimstage", {})
@@ -77,10 +99,7 @@ def from_toml(path: Path, base: Rules) -> Rules:
 def from_dive_ci(path: Path, base: Rules) -> Rules:
     """dive's .dive-ci: `rules:` with lowestEfficiency, highestWastedBytes,
     highestUserWastedPercent; a value of `disabled` turns a rule off."""
-    try:
-        lines = path.read_text().splitlines()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+    lines = _text(path).splitlines()
     values: dict[str, str] = {}
     for raw in lines:
         line = raw.split("#", 1)[0].rstrip()
@@ -88,7 +107,7 @@ def from_dive_ci(path: Path, base: Rules) -> Rules:
             continue
         key, sep, value = line.strip().partition(":")
         if not sep:
-            raise UsageError(f"{path}: cannot read line {raw!r}")
+            raise UsageError(f"{path}: cannot read line {printable(raw[:60])!r}")
         values[key.strip()] = value.strip().strip("'\"")
     rules = base
     for key, value in values.items():
@@ -141,11 +160,13 @@ def _own_rules(analysis: Analysis, rules: Rules) -> list[str]:
         if leftover.category in rules.forbid_leftovers:
             failures.append(
                 f"forbid-leftovers: {leftover.category} present ({leftover.bytes} bytes in "
-                f"{leftover.files} files, e.g. {leftover.examples[0]})"
+                f"{leftover.files} files, e.g. {printable(leftover.examples[0])})"
             )
     if not rules.allow_secrets and analysis.secrets:
         where = ", ".join(
-            f"{s.name} (layer {s.layer})" if s.layer is not None else f"{s.name} ({s.where})"
+            f"{printable(s.name)} (layer {s.layer})"
+            if s.layer is not None
+            else f"{printable(s.name)} ({s.where})"
             for s in analysis.secrets[:5]
         )
         failures.append(f"secrets: {len(analysis.secrets)} found: {where}")

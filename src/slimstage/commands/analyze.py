@@ -8,10 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from slimstage import proc
-from slimstage.analyze import analysis, analyzepage, divecompat, gate, report
-from slimstage.errors import GateFailed, UsageError
+from slimstage.analyze import analysis, analyzepage, divecompat, gate, origin, report
+from slimstage.analyze.secrets import redact
+from slimstage.errors import GateFailed, SlimstageError, UsageError
 from slimstage.image import source
-from slimstage.options import AnalyzeOptions, GateOptions
+from slimstage.image.archive import Image
+from slimstage.image.blob import Limits
+from slimstage.image.layer import LayerSummary
+from slimstage.options import AnalyzeOptions, GateOptions, ReadOptions
 
 RENDER = {
     "table": report.analysis_table,
@@ -43,11 +47,44 @@ def _rules(flags: GateOptions) -> gate.Rules:
     return rules
 
 
+def read(target: str, options: ReadOptions, command: str = "analyze") -> Image[LayerSummary]:
+    """The image at TARGET, every layer summarized for the analyses."""
+    proc.log(f"{command}: reading {target}")
+    limits = Limits(max_bytes=options.max_layer_bytes, max_ratio=options.max_ratio)
+    return source.load(
+        target,
+        read_layer=analysis.layer_reader(limits),
+        platform=options.platform,
+        verify=options.verify,
+    )
+
+
+def base_of(target: str, image: Image[LayerSummary], options: ReadOptions) -> origin.Origin:
+    """Which layers are the base image's: by the base's own layers when the base is named (by
+    --base, or by a label when the image comes from the engine, which can be asked), else by
+    the history."""
+    ask = options.base is not None or not source.is_path(target)
+    for name in origin.candidates(image.config.labels, options.base) if ask else []:
+        try:
+            layers = source.diff_ids(name)
+        except SlimstageError:
+            if name == options.base:
+                raise
+            continue  # a label naming an image this engine does not have
+        found = origin.from_layers(image.config.diff_ids, layers, name)
+        if found is not None:
+            return found
+        if name == options.base:
+            raise UsageError(f"--base {name}: its layers are not the first layers of {target}")
+    return origin.from_history(image.config.history, len(image.layers))
+
+
 def _dive_compatible(options: AnalyzeOptions) -> int:
     """Only the figures dive 0.13 reports, in dive's terms, for checking one against the other."""
-    image = source.load(options.target, read_layer=analysis.read_layer, platform=options.platform)
-    figures, references = divecompat.figures([layer.summary.entries for layer in image.layers])
+    image = read(options.target, options.read)
+    figures, references = divecompat.figures([layer.summary.table for layer in image.layers])
     if options.format == "json":
+        references = [replace(r, path=redact(r.path)) for r in references]
         document = divecompat.as_dive_json(figures, references)
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
@@ -70,16 +107,18 @@ def run(options: AnalyzeOptions) -> int:
     if options.dive_compatible:
         return _dive_compatible(options)
     rules = _rules(options.gate)
-    proc.log(f"analyze: reading {options.target}")
-    image = source.load(options.target, read_layer=analysis.read_layer, platform=options.platform)
+    image = read(options.target, options.read)
+    base = base_of(options.target, image, options.read)
     if options.html is None:
-        result = analysis.analyze(image, top=options.top)
+        result = analysis.analyze(image, top=options.top, base=base)
     else:
-        examined = analysis.examine(image, top=options.top)
+        examined = analysis.examine(image, top=options.top, base=base)
         result = examined.analysis
+        folders: dict[str, int] = {}
         files = {path: (facts.size, facts.owner) for path, facts in examined.files.items()}
-        page = analyzepage.render(result, analyzepage.unowned_folders(files))
-        _write(options.html, page)
+        for folder, size in analyzepage.unowned_folders(files).items():
+            folders[redact(folder)] = folders.get(redact(folder), 0) + size
+        _write(options.html, analyzepage.render(result, folders))
     sys.stdout.write(RENDER[options.format](result))
     sys.stdout.flush()
     failures = gate.check(result, rules)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import sys
 
-from slimstage import proc
-from slimstage.analyze import analysis, imagediff, report
-from slimstage.image import source
+from slimstage.analyze import analysis, diffreport, imagediff
+from slimstage.commands.analyze import base_of, read
 from slimstage.options import DiffOptions
 
-RENDER = {"table": report.diff_table, "json": report.diff_json, "markdown": report.diff_markdown}
+RENDER = {
+    "table": diffreport.diff_table,
+    "json": diffreport.diff_json,
+    "markdown": diffreport.diff_markdown,
+}
 
 
 def _examine(target: str, options: DiffOptions) -> analysis.Examined:
-    proc.log(f"diff: reading {target}")
-    image = source.load(target, read_layer=analysis.read_layer, platform=options.platform)
-    return analysis.examine(image, top=options.top)
+    image = read(target, options.read, "diff")
+    base = base_of(target, image, options.read)
+    return analysis.examine(image, top=options.top, base=base)
 
 
 def run(options: DiffOptions) -> int:

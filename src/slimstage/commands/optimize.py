@@ -11,7 +11,7 @@ from slimstage.engine import Engine
 from slimstage.errors import UsageError, VariantsFailed
 from slimstage.optimize import recipe, summary
 from slimstage.optimize.optimizer import optimize
-from slimstage.optimize.verify import SmokeSettings, Verification, verify
+from slimstage.optimize.verify import SmokeSettings, VerifyOutcome, verify
 from slimstage.options import OptimizeOptions
 
 
@@ -29,7 +29,7 @@ def _output(options: OptimizeOptions) -> str:
     return str(options.dockerfile.with_name(f"{options.dockerfile.name}.optimized"))
 
 
-def _failure(found: Verification) -> str | None:
+def _failure(found: VerifyOutcome) -> str | None:
     if not found.original.smoke_ok:
         return "the original fails its own smoke test, so nothing was verified"
     if not found.optimized.smoke_ok:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from slimstage import htmlpage
 from slimstage.compare.run import VariantResult
 from slimstage.compare.scorecard import summary
-from slimstage.htmlpage import GREY, LIGHT, PALETTE, Segment, esc
+from slimstage.htmlpage import GREY, LIGHT, PALETTE, BarPiece, esc
 from slimstage.units import human_bytes
 
 #: What made the bytes, in the order the bars stack them.
@@ -39,14 +39,14 @@ def _why(r: VariantResult) -> str:
 
 
 def _by_cause(results: Sequence[VariantResult]) -> str:
-    rows: list[tuple[str, list[Segment], str]] = []
+    rows: list[tuple[str, list[BarPiece], str]] = []
     for r in results:
         if r.breakdown is None:
             rows.append((r.name, [], f"{r.status}: {_why(r)}" if r.error else "not measured"))
             continue
         figures = {key: getattr(r.breakdown, key) for key, _, _ in PARTS}
         segments = [
-            Segment(figures[key], color, f"{r.name}: {label} {human_bytes(figures[key])}")
+            BarPiece(figures[key], color, f"{r.name}: {label} {human_bytes(figures[key])}")
             for key, label, color in PARTS
         ]
         rows.append((r.name, segments, human_bytes(sum(figures.values()))))
@@ -55,7 +55,7 @@ def _by_cause(results: Sequence[VariantResult]) -> str:
 
 
 def _by_layer(results: Sequence[VariantResult]) -> str:
-    rows: list[tuple[str, list[Segment], str]] = []
+    rows: list[tuple[str, list[BarPiece], str]] = []
     for r in results:
         if r.breakdown is None:
             rows.append((r.name, [], "-"))
@@ -69,7 +69,7 @@ def _by_layer(results: Sequence[VariantResult]) -> str:
                 f"{r.name} {where} {index}: {human_bytes(item.bytes)} "
                 f"({human_bytes(item.compressed_bytes)} compressed) — {item.created_by}"
             )
-            segments.append(Segment(item.bytes, color, tip))
+            segments.append(BarPiece(item.bytes, color, tip))
         rows.append((r.name, segments, f"{len(r.breakdown.layers)} layers"))
     return htmlpage.bars("layers", rows, "File bytes of each variant, layer by layer")
 

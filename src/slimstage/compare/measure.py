@@ -183,7 +183,7 @@ def _kind(path: str, manager: str) -> str:
 def breakdown(image: Image[LayerSummary], base_layers: int, compressed: list[int]) -> Breakdown:
     """Attribute every visible file to the layer that last wrote it, and own layers' files to
     their owner (OS package, Python distribution, or none)."""
-    examined = analysis.examine(image, top=0)
+    examined = analysis.examine(image, top=0, base=None)
     managers = _managers(examined.analysis)
     writer: dict[str, int] = {}
     for item in image.layers:
@@ -229,13 +229,10 @@ def measure_image(
             ahead.read()  # the rest (tar padding), so `docker save` ends well
         finally:
             ahead.close()
-    plain = Image(
-        read.source,
-        read.layout,
-        read.config,
-        tuple(ImageLayer(i.index, i.digest, i.created_by, i.summary.summary) for i in read.layers),
+    plain = read.with_layers(
+        tuple(ImageLayer(i.index, i.digest, i.created_by, i.summary.summary) for i in read.layers)
     )
     compressed = [item.summary.compressed for item in read.layers]
-    own = [str(d) for d in (read.config.get("rootfs") or {}).get("diff_ids") or []]
+    own = list(read.config.diff_ids)
     count = base_layer_count(own, _layer_ids(engine, base))
     return Measured(sum(compressed), breakdown(plain, count, compressed))

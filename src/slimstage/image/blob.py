@@ -1,100 +1,213 @@
-"""A layer blob as a byte stream: its first bytes sniffed, gzip and zstd decompressed, bombs
-stopped. What is inside the tar is layer.py's business."""
+"""A blob as a byte stream: its first bytes sniffed, gzip and zstd decompressed to their very
+end, digests taken as it passes, and the limits that stop decompression bombs.
+
+Memory stays bounded whatever a layer expands to: output is asked for a chunk at a time (zlib's
+max_length, zstandard's stream reader), never all the output of some input at once. Time is
+linear in the bytes produced. What is inside the tar is layer.py's business.
+"""
 
 from __future__ import annotations
 
-import io
+import hashlib
 import zlib
-from collections.abc import Callable
-
-import zstandard
+from dataclasses import dataclass
+from typing import Protocol
 
 from slimstage.errors import UsageError
 from slimstage.image.tarstream import Source
+from slimstage.image.zstdframe import FrameError, FrameWalker
 
 CHUNK = 1 << 20
-#: A layer may expand this many times over its compressed size (beyond FLOOR) before it is
-#: treated as a decompression bomb.
-MAX_RATIO = 200
-RATIO_FLOOR = 1 << 30
+IN_CHUNK = 64 << 10
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+#: zstd frames may ask for a window this large at most (zstd's default level uses 8 MiB).
+ZSTD_MAX_WINDOW = 32 << 20
 
 
 class LayerError(UsageError):
     """A layer that cannot be read safely."""
 
 
-class _Counting(io.RawIOBase):
-    """Counts bytes read through it (the compressed side)."""
+@dataclass(frozen=True)
+class Limits:
+    """How far one layer's tar may expand (docs/analyze.md, "Limits").
+
+    max_bytes: the tar of one layer, uncompressed, may not be larger.
+    max_ratio: a compressed layer may not expand to more than this many times the compressed
+    bytes read so far, once it has produced ratio_floor bytes (0: no ratio check).
+    """
+
+    max_bytes: int = 64 << 30
+    max_ratio: int = 200
+    ratio_floor: int = 1 << 30
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Counting:
+    """Counts the bytes read through it."""
 
     def __init__(self, raw: Source) -> None:
         self.raw = raw
         self.count = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override,unused-ignore]
-        data = self.raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.count += n
-        return n
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        return data
 
 
-class _Decompressed(io.RawIOBase):
-    """A readable stream of decompressed bytes that stops bombs."""
+class Hashing:
+    """Takes the digest of every byte read through it; it cannot seek, so nothing is skipped."""
 
-    def __init__(self, source: _Counting, decompress: Callable[[bytes], bytes], name: str) -> None:
+    def __init__(self, raw: Source, algorithm: str = "sha256") -> None:
+        self.raw = raw
+        self.algorithm = algorithm
+        self.hash = hashlib.new(algorithm)
+        self.count = 0
+        # Where the bytes are, when the raw stream knows: a layer's contents can be read back.
+        self.start: int = getattr(raw, "start", 0)
+        self.size: int | None = getattr(raw, "size", None)
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.raw.read(size)
+        self.hash.update(data)
+        self.count += len(data)
+        return data
+
+    def drain(self) -> None:
+        """Read what is left, so the digest covers the whole blob."""
+        while self.read(CHUNK):
+            pass
+
+    @property
+    def digest(self) -> str:
+        return f"{self.algorithm}:{self.hash.hexdigest()}"
+
+
+class _Gunzip:
+    """gzip members, one after another, each to its trailer (CRC and length checked by zlib)."""
+
+    def __init__(self, source: Readable, name: str) -> None:
         self.source = source
-        self.decompress = decompress
-        self.pending = b""
-        self.produced = 0
-        self.eof = False
         self.name = name
+        self.inflate: zlib._Decompress | None = None
+        self.pending = b""  # compressed bytes not yet handed to zlib
+        self.padding = False  # only zeros may follow now
 
-    def readable(self) -> bool:
-        return True
+    def _more(self) -> bytes:
+        data = self.pending or self.source.read(IN_CHUNK)
+        self.pending = b""
+        return data
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override,unused-ignore]
-        while not self.pending and not self.eof:
-            chunk = self.source.read(CHUNK)
-            if not chunk:
-                self.eof = True
-                break
-            self.pending = self.decompress(chunk)
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        self.produced += n
-        if self.produced > RATIO_FLOOR and self.produced > MAX_RATIO * max(self.source.count, 1):
-            raise LayerError(
-                f"{self.name}: expands more than {MAX_RATIO}x its compressed size "
-                "(a decompression bomb?)"
-            )
-        return n
+    def _between_members(self, data: bytes) -> bool:
+        """Start the next member with DATA (True), or check DATA is end padding (False)."""
+        while len(data) < 2 and not self.padding and (more := self.source.read(IN_CHUNK)):
+            data += more
+        if not self.padding and data[:2] == GZIP_MAGIC:
+            self.inflate, self.pending = zlib.decompressobj(wbits=31), data
+            return True
+        if data.strip(b"\0"):
+            raise LayerError(f"{self.name}: data after the end of the gzip stream")
+        self.padding = True  # gzip(1) accepts zeros after the last member; so does this
+        return False
+
+    def read(self, size: int = -1, /) -> bytes:
+        size = CHUNK if size < 0 else size
+        while size > 0:
+            data = self._more()
+            if self.inflate is None:
+                if not data:
+                    return b""
+                if not self._between_members(data):
+                    continue
+                data = self._more()
+            inflate = self.inflate
+            assert inflate is not None
+            try:
+                # With no input left, zlib may still hold output: ask for it before giving up.
+                out = inflate.decompress(data, size)
+            except zlib.error as exc:
+                raise LayerError(f"{self.name}: not a readable gzip stream: {exc}") from None
+            self.pending = inflate.unconsumed_tail
+            if inflate.eof:
+                self.pending, self.inflate = inflate.unused_data, None
+            elif not data and not out:
+                raise LayerError(f"{self.name}: truncated: the gzip stream ends before its trailer")
+            if out:
+                return out
+        return b""
 
 
-def _gzip() -> Callable[[bytes], bytes]:
-    state = zlib.decompressobj(wbits=47)
+class _Unzstd:
+    """zstd frames, one after another; a stream cut inside a frame is refused."""
 
-    def decompress(chunk: bytes) -> bytes:
-        nonlocal state
-        out = state.decompress(chunk)
-        # Concatenated gzip members continue with a fresh decompressor.
-        while state.eof and state.unused_data:
-            rest = state.unused_data
-            state = zlib.decompressobj(wbits=47)
-            out += state.decompress(rest)
+    def __init__(self, source: Readable, name: str) -> None:
+        import zstandard  # only for zstd layers: it takes a while to import
+
+        self.zstd_error = zstandard.ZstdError
+        self.name = name
+        self.walker = FrameWalker()
+        self.source = source
+        decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self.reader = decompressor.stream_reader(
+            self,  # type: ignore[arg-type]  # it only calls read()
+            read_across_frames=True,
+            closefd=False,
+        )
+
+    def read(self, size: int = -1, /) -> bytes:
+        """The compressed side, as the stream reader asks for it (walked as it passes)."""
+        data = self.source.read(size)
+        try:
+            self.walker.feed(data)
+        except FrameError as exc:
+            raise LayerError(f"{self.name}: not a readable zstd stream: {exc}") from None
+        return data
+
+    def read_out(self, size: int) -> bytes:
+        try:
+            out: bytes = self.reader.read(CHUNK if size < 0 else size)
+        except self.zstd_error as exc:
+            raise LayerError(f"{self.name}: not a readable zstd stream: {exc}") from None
+        if not out and not self.walker.complete:
+            raise LayerError(f"{self.name}: truncated: the zstd stream ends inside a frame")
         return out
 
-    return decompress
 
+class Expanded:
+    """The decompressed side of a layer, with the limits that stop bombs."""
 
-def _zstd() -> Callable[[bytes], bytes]:
-    obj = zstandard.ZstdDecompressor().decompressobj()
-    return obj.decompress
+    def __init__(self, raw: Source, compression: str, name: str, limits: Limits) -> None:
+        self.compressed = Counting(raw)
+        self.name = name
+        self.limits = limits
+        self.produced = 0
+        self._gunzip = _Gunzip(self.compressed, name) if compression == "gzip" else None
+        self._unzstd = _Unzstd(self.compressed, name) if compression == "zstd" else None
+
+    def read(self, size: int = -1, /) -> bytes:
+        gunzip, unzstd = self._gunzip, self._unzstd
+        out = gunzip.read(size) if gunzip is not None else unzstd.read_out(size)  # type: ignore[union-attr]
+        self.produced += len(out)
+        limits = self.limits
+        if self.produced > limits.max_bytes:
+            raise LayerError(
+                f"{self.name}: its tar is larger than --max-layer-bytes ({limits.max_bytes} bytes)"
+            )
+        ratio = limits.max_ratio
+        if ratio and self.produced > max(limits.ratio_floor, ratio * self.compressed.count):
+            raise LayerError(
+                f"{self.name}: expands more than {ratio}x its compressed size past "
+                f"{limits.ratio_floor} bytes (a decompression bomb? --max-ratio raises the limit)"
+            )
+        return out
 
 
 def peek(stream: Source, size: int) -> tuple[bytes, Source, bool]:
@@ -119,41 +232,31 @@ def compression_of(head: bytes) -> str:
     """The compression a blob's first four bytes announce: "gzip", "zstd" or "none"."""
     if head[:2] == GZIP_MAGIC:
         return "gzip"
-    return "zstd" if head[:4] == ZSTD_MAGIC else "none"
+    skippable = len(head) >= 4 and head[1:4] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50
+    return "zstd" if head[:4] == ZSTD_MAGIC or skippable else "none"
 
 
-def open_layer(stream: Source, name: str) -> tuple[Source, str]:
-    """Wrap a raw blob stream: detect gzip/zstd by magic bytes; the second item names it."""
-    head, rest, _ = peek(stream, 4)
+def open_layer(
+    stream: Source, name: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Source, str, bool]:
+    """Wrap a raw blob stream: detect gzip/zstd by magic bytes. Returns the tar stream, the
+    compression's name, and whether the tar stream can seek (only an uncompressed one can)."""
+    head, rest, seekable = peek(stream, 4)
     compression = compression_of(head)
     if compression == "none":
-        return rest, compression
-    decompress = _gzip() if compression == "gzip" else _zstd()
-    return io.BufferedReader(_Decompressed(_Counting(rest), decompress, name), CHUNK), compression
+        return rest, compression, seekable
+    return Expanded(rest, compression, name, limits), compression, False
 
 
-class Prefixed(io.RawIOBase):
+class Prefixed:
     """A stream whose first bytes were already read (to sniff them), given back first."""
 
     def __init__(self, prefix: bytes, stream: Source) -> None:
         self.prefix = prefix
         self.stream = stream
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override,unused-ignore]
-        if self.prefix:
-            n = min(len(buffer), len(self.prefix))
-            buffer[:n] = self.prefix[:n]
-            self.prefix = self.prefix[n:]
-            return n
-        data = self.stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
+    def read(self, size: int = -1, /) -> bytes:
+        if size < 0:
             out = self.prefix + self.stream.read()
             self.prefix = b""
             return out

@@ -1,9 +1,10 @@
-"""Read one layer (a tar, plain, gzip or zstd) as a stream into a summary of its entries.
+"""Read one layer (a tar, plain, gzip or zstd) as a stream into a table of its entries.
 
 Nothing is extracted: each entry becomes its metadata, a content digest, and, for the few files
 an analysis asked for (its ContentNeeds: package databases, RECORD files, candidate private
-keys), their first bytes. Hostile input ends in LayerError: paths escaping the root, oversized
-tar headers, truncation, and layers that expand far beyond their compressed size.
+keys), their first bytes. Entries are kept as columns (EntryTable), not as one object each: an
+image of a million files then fits in a few hundred megabytes. Hostile input ends in LayerError:
+paths escaping the root, oversized tar headers, truncation, layers larger than the limits.
 """
 
 from __future__ import annotations
@@ -13,20 +14,50 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import zstandard
-
-from slimstage.image.blob import CHUNK, LayerError, compression_of, open_layer, peek
-from slimstage.image.tarstream import (
-    LNKTYPE,
-    SYMTYPE,
-    Member,
-    Source,
-    TarError,
-    TarStream,
-    Window,
+from slimstage.image.blob import (
+    CHUNK,
+    DEFAULT_LIMITS,
+    LayerError,
+    Limits,
+    compression_of,
+    open_layer,
+    peek,
 )
+from slimstage.image.entries import (
+    DIR,
+    HARDLINK,
+    KIND_CODE,
+    KINDS,
+    OTHER,
+    REG,
+    SYMLINK,
+    TYPE_CODE,
+    Entry,
+    EntryTable,
+    same_content,
+)
+from slimstage.image.tarstream import Member, Source, TarError, TarStream
 
-REG, DIR, SYMLINK, HARDLINK, OTHER = "file", "dir", "symlink", "hardlink", "other"
+__all__ = [
+    "DIR",
+    "HARDLINK",
+    "KINDS",
+    "KIND_CODE",
+    "OTHER",
+    "REG",
+    "SYMLINK",
+    "ContentNeed",
+    "Entry",
+    "EntryTable",
+    "LayerSizes",
+    "LayerSummary",
+    "content_limit",
+    "measure",
+    "normalize",
+    "same_content",
+    "scan",
+    "scan_segment",
+]
 
 #: gzip at its default level, as `docker push` compresses layers.
 GZIP_LEVEL = 6
@@ -34,49 +65,43 @@ GZIP_LEVEL = 6
 
 @dataclass(frozen=True)
 class ContentNeed:
-    """Files whose first LIMIT bytes an analysis reads: paths matching PATTERN (no leading /)."""
+    """Files whose first LIMIT bytes an analysis reads: paths matching PATTERN (no leading /),
+    each of which ends with one of SUFFIXES or starts with one of PREFIXES (a cheap first test:
+    most paths are no candidate)."""
 
     pattern: re.Pattern[str]
     limit: int
+    suffixes: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
 
     def wants(self, path: str) -> bool:
+        if not (path.endswith(self.suffixes) or path.startswith(self.prefixes)):
+            return False
         return self.pattern.match(path) is not None
 
 
 def content_limit(needs: Sequence[ContentNeed]) -> Callable[[str], int]:
     """How many bytes of a file to keep: the most any need asks for, 0 when none wants it."""
-    if not needs:
-        return lambda _path: 0
-    anyone = re.compile("|".join(f"(?:{need.pattern.pattern})" for need in needs))
+    suffixes = tuple(suffix for need in needs for suffix in need.suffixes)
+    prefixes = tuple(prefix for need in needs for prefix in need.prefixes)
 
     def limit(path: str) -> int:
-        if anyone.match(path) is None:
+        if not (path.endswith(suffixes) or path.startswith(prefixes)):
             return 0
-        return max(need.limit for need in needs if need.wants(path))
+        return max((need.limit for need in needs if need.wants(path)), default=0)
 
     return limit
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    path: str  # normalized, relative to the root, no leading slash
-    kind: str
-    size: int
-    mode: int
-    uid: int
-    gid: int
-    linkname: str
-    digest: int | None  # CRC-32 of a regular file's content; None when not read (see offset)
-    content: bytes | None  # the first bytes of a file some analysis needs
-    location: str | None  # the file holding the content, when it was skipped
-    offset: int  # where in that file the content starts (-1: not skipped)
-
-
 @dataclass(frozen=True)
 class LayerSummary:
-    entries: tuple[Entry, ...]
+    table: EntryTable
     file_bytes: int  # the sum of the layer's regular-file sizes (not the size of its tar)
     compression: str  # "none", "gzip" or "zstd"
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(self.table)
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,8 @@ class LayerSizes:
 
 def normalize(name: str, where: str) -> str:
     """A tar member name as a path below the root; refuses names that climb out of it."""
+    if not (name.startswith(("/", ".")) or "/." in name or "//" in name or "\\" in name):
+        return name.rstrip("/")  # the common case: nothing to clean
     if name.startswith("/"):
         raise LayerError(f"{where}: entry {name!r} has an absolute path")
     parts = []
@@ -101,19 +128,9 @@ def normalize(name: str, where: str) -> str:
     return "/".join(parts)
 
 
-def _kind(member: Member) -> str:
-    if member.isreg():
-        return REG
-    if member.isdir():
-        return DIR
-    if member.type == SYMTYPE:
-        return SYMLINK
-    if member.type == LNKTYPE:
-        return HARDLINK
-    return OTHER
-
-
-def measure(stream: Source, name: str, location: str | None = None) -> LayerSizes:
+def measure(
+    stream: Source, name: str, location: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> LayerSizes:
     """Measure one layer blob: its size, and what gzip would make of it, without keeping it."""
     head, rest, _ = peek(stream, 4)
     compressed_already = compression_of(head) != "none"
@@ -128,62 +145,124 @@ def measure(stream: Source, name: str, location: str | None = None) -> LayerSize
     return LayerSizes(read, written + len(compressor.flush()))
 
 
+def _read_entries(
+    tar: TarStream, table: EntryTable, name: str, keep: Callable[[str], int], base: int, limit: int
+) -> None:
+    """Every member of TAR into TABLE. With BASE >= 0 (the layer's place in the file the table
+    names) contents nobody keeps are passed over (seeked over, when the stream can) and only
+    their place is noted; otherwise each file's content is read for its digest. LIMIT caps the
+    tar's size."""
+    codes, links, contents = TYPE_CODE, table.links, table.contents
+    paths, kinds, sizes, digests, offsets = (
+        table.paths,
+        table.kinds,
+        table.sizes,
+        table.digests,
+        table.offsets,
+    )
+    whiteouts = table.whiteouts
+    for member_name, size, member_type, offset, header, pax, link in tar.entries():
+        if offset + size > limit:
+            raise LayerError(f"{name}: its tar is larger than --max-layer-bytes ({limit} bytes)")
+        path = normalize(member_name, name)
+        if not path:
+            continue
+        index = len(paths)
+        code = codes.get(member_type, 4)
+        if code:  # not a regular file: no content
+            size, digest, place = 0, -1, -1
+            if code in (2, 3):
+                target = Member(member_name, 0, member_type, offset, header, pax, link).linkname
+                links[index] = normalize(target, name) if code == 3 else target
+        elif base >= 0 and not (wanted := keep(path)):
+            digest, place = -1, base + offset
+        else:
+            wanted = keep(path)
+            digest, kept = 0, b""
+            for chunk in tar.chunks():
+                digest = zlib.crc32(chunk, digest)
+                if len(kept) < wanted:
+                    kept += chunk[: wanted - len(kept)]
+            place = -1
+            if wanted:
+                contents[index] = kept
+        paths.append(path)
+        kinds.append(code)
+        sizes.append(size)
+        digests.append(digest)
+        offsets.append(place)
+        if ".wh." in path and path.rpartition("/")[2].startswith(".wh."):
+            whiteouts.append(index)
+
+
 @dataclass(frozen=True)
-class _SkipContents:
-    """Where skipped contents can be read back: the file, and where the layer starts in it."""
+class Segment:
+    """A part of a layer, read on its own (segments.py): its entries, and whether it ended
+    cleanly, between two members (or at the tar's end, for the last part)."""
 
-    location: str
-    start: int
+    table: EntryTable
+    clean: bool
 
 
-def _entry(
-    tar: TarStream, member: Member, path: str, keep: int, skip: _SkipContents | None, where: str
-) -> Entry:
-    """One member (at PATH, of the layer named WHERE) as an Entry. A regular file's content is
-    read for its digest and its first KEEP bytes, or, with SKIP and nothing to keep, skipped
-    and left to be read back later."""
-    kind = _kind(member)
-    linkname = normalize(member.linkname, where) if kind == HARDLINK else member.linkname
-    common = (member.mode, member.uid, member.gid, linkname)
-    if kind != REG:
-        return Entry(path, kind, 0, *common, None, None, None, -1)
-    if skip is not None and not keep:
-        return Entry(
-            path, kind, member.size, *common, None, None, skip.location, skip.start + member.offset
-        )
-    crc = 0
-    kept = bytearray()
-    for chunk in tar.chunks():
-        crc = zlib.crc32(chunk, crc)
-        if len(kept) < keep:
-            kept += chunk[: keep - len(kept)]
-    return Entry(path, kind, member.size, *common, crc, bytes(kept) if keep else None, None, -1)
+def scan_segment(
+    stream: Source,
+    name: str,
+    location: str | None,
+    *,
+    last: bool,
+    offset: int,
+    needs: Sequence[ContentNeed] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> Segment:
+    """The part of an uncompressed layer STREAM holds (its `start` and `size` say where),
+    OFFSET bytes into the layer's tar. A part that is not the LAST ends between two members;
+    when it does not, it is not clean (the cut was wrong) and its entries are not to be used."""
+    table = EntryTable(location)
+    tar = TarStream(stream, size=getattr(stream, "size", None), open_end=not last)
+    limit = limits.max_bytes - offset
+    try:
+        _read_entries(tar, table, name, content_limit(needs), getattr(stream, "start", 0), limit)
+    except LayerError:
+        if last:
+            raise
+        return Segment(table, False)
+    except (TarError, ValueError, OSError) as exc:
+        if last:
+            raise LayerError(f"{name}: not a readable layer: {exc}") from None
+        return Segment(table, False)
+    return Segment(table, True)
 
 
 def scan(
-    stream: Source, name: str, location: str | None = None, *, needs: Sequence[ContentNeed] = ()
+    stream: Source,
+    name: str,
+    location: str | None = None,
+    *,
+    needs: Sequence[ContentNeed] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> LayerSummary:
-    """Summarize one layer blob read from STREAM (positioned at its start).
+    """Summarize one layer blob read from STREAM (positioned at its start), to its very end.
 
-    NEEDS say which files' first bytes to keep. With LOCATION (the file the stream reads, when
-    it can seek and the layer is not compressed) other file contents are skipped rather than
-    read; each entry keeps its offset so the few contents needed later (digests of overwritten
-    files) can be read from there.
+    NEEDS say which files' first bytes to keep. With LOCATION (the file the stream reads, from
+    the offset its `start` says, when the layer is not compressed) other file contents are not
+    digested: each entry keeps its offset, so the few contents needed later (digests of
+    overwritten files) can be read from there; a stream that can seek skips them unread.
     """
-    keep = content_limit(needs)
-    source, compression = open_layer(stream, name)
-    skip = None
-    if location is not None and compression == "none":
-        skip = _SkipContents(location, stream.start if isinstance(stream, Window) else 0)
-    tar = TarStream(source)
-    entries: list[Entry] = []
+    source, compression, _ = open_layer(stream, name, limits)
+    size = getattr(stream, "size", None) if compression == "none" else None
+    if size is not None and size > limits.max_bytes:
+        raise LayerError(f"{name}: its tar is larger than --max-layer-bytes ({limits.max_bytes})")
+    readback = location is not None and compression == "none"
+    table = EntryTable(location if readback else None)
+    tar = TarStream(source, size=size)
     try:
-        for member in tar:
-            path = normalize(member.name, name)
-            if path:
-                entries.append(_entry(tar, member, path, keep(path), skip, name))
+        base = getattr(stream, "start", 0) if readback else -1
+        _read_entries(tar, table, name, content_limit(needs), base, limits.max_bytes)
+        if compression != "none":  # to the compressed stream's end: its trailer is checked
+            while source.read(CHUNK):
+                pass
     except LayerError:
         raise
-    except (TarError, ValueError, EOFError, zlib.error, zstandard.ZstdError, OSError) as exc:
+    except (TarError, ValueError, EOFError, zlib.error, OSError) as exc:
         raise LayerError(f"{name}: not a readable layer: {exc}") from None
-    return LayerSummary(tuple(entries), sum(e.size for e in entries), compression)
+    return LayerSummary(table, sum(table.sizes), compression)

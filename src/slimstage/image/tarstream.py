@@ -2,125 +2,149 @@
 
 Python's tarfile stacks several buffered layers per read, which makes reading a gigabyte of
 nested tars (an archive of layer tars) several times slower than the disk. This reader keeps
-one level: it reads 512-byte headers, pax and GNU long-name records (size-capped), and lets the
-caller read or skip each member's data. Skipping seeks when the source can seek, so reading a
-layer's file list from an archive on disk touches little more than its headers.
+one buffer: it parses 512-byte headers, pax and GNU long-name records (size-capped), and lets
+the caller read or skip each member's data. Skipping seeks when the source can seek, so reading
+a layer's file list from an archive on disk touches little more than its headers.
+
+It is strict where a lenient reader would report wrong figures: a member may not claim more
+bytes than the source holds, sizes are never negative, and a stream that ends before the
+end-of-archive blocks is truncated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Protocol
+
+from slimstage.image.tarheader import (
+    DIRTYPE,
+    LNKTYPE,
+    REGTYPES,
+    SYMTYPE,
+    Member,
+    TarError,
+    checksum_ok,
+    decimal,
+    pax_records,
+    size_field,
+    text,
+)
+
+__all__ = ["DIRTYPE", "LNKTYPE", "REGTYPES", "SYMTYPE", "Member", "Source", "TarError", "TarStream"]
 
 BLOCK = 512
 CHUNK = 1 << 20
+SEEK_CHUNK = 64 << 10  # buffer refills when data can be skipped by seeking
 MAX_META = 1 << 20  # pax records and GNU long names larger than this are refused
+ZERO_BLOCK = bytes(BLOCK)
 
-REGTYPES = (b"0", b"\0", b"7")
-DIRTYPE, SYMTYPE, LNKTYPE = b"5", b"2", b"1"
-
-
-class TarError(Exception):
-    pass
+_META = (b"x", b"g", b"L", b"K")
 
 
 class Source(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-@dataclass
-class Member:
-    name: str
-    size: int
-    type: bytes
-    linkname: str
-    mode: int
-    uid: int
-    gid: int
-    offset: int  # position of the data in the source, counted from where reading started
-
-    def isreg(self) -> bool:
-        return self.type in REGTYPES
-
-    def isdir(self) -> bool:
-        return self.type == DIRTYPE
-
-
-def _number(field: bytes) -> int:
-    if field[:1] in (b"\x80", b"\xff"):  # base-256 (GNU) for large values
-        value = int.from_bytes(field[1:], "big")
-        return -value if field[:1] == b"\xff" else value
-    text = field.split(b"\0", 1)[0].strip()
-    return int(text, 8) if text else 0
-
-
-def _string(field: bytes) -> str:
-    return field.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
-
-
-def _pax(data: bytes) -> dict[str, str]:
-    records: dict[str, str] = {}
-    position = 0
-    while position < len(data):
-        space = data.find(b" ", position)
-        if space < 0:
-            break
-        length = int(data[position:space])
-        if length <= 0:
-            raise TarError("bad pax record")
-        record = data[space + 1 : position + length - 1]
-        key, _, value = record.partition(b"=")
-        records[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
-        position += length
-    return records
+#: A member as TarStream.entries() hands it out: see there.
+RawMember = tuple[str, int, bytes, int, bytes, dict[str, str] | None, str | None]
 
 
 class TarStream:
-    """Iterate members; between steps the caller may read the current member's data."""
+    """Iterate members; between steps the caller may read the current member's data.
 
-    def __init__(self, source: Source) -> None:
+    SIZE, when known, is how many bytes the source holds from here on: a member claiming more
+    is refused before anything is skipped over it. With OPEN_END the source is a part of a tar
+    that ends between two members: its end is no truncation.
+    """
+
+    def __init__(self, source: Source, *, size: int | None = None, open_end: bool = False) -> None:
         self.source = source
-        self.position = 0
+        self.size = size
+        self.position = 0  # bytes consumed, counted from where reading started
+        self.ended = False  # the end-of-archive marker was read
+        self.open_end = open_end
+        self._buf = b""
+        self._pos = 0  # where in _buf the position is
         self._left = 0  # unread data bytes of the current member
         self._pad = 0
+        self._member_start = 0
+        self.last_header = b""  # the header block read last, for messages
         seek = getattr(source, "seek", None)
         seekable = getattr(source, "seekable", None)
         self._seek = seek if seek is not None and seekable is not None and seekable() else None
+        self._refill = SEEK_CHUNK if self._seek is not None else CHUNK
 
-    def _read(self, size: int) -> bytes:
-        data = self.source.read(size)
-        while len(data) < size:
-            more = self.source.read(size - len(data))
-            if not more:
-                break
-            data += more
+    # -- the buffer --------------------------------------------------------------------------
+
+    def _take(self, size: int) -> bytes:
+        """Exactly SIZE bytes, or fewer at the end of the source."""
+        end = self._pos + size
+        if end <= len(self._buf):
+            data = self._buf[self._pos : end]
+            self._pos = end
+        else:
+            parts = [self._buf[self._pos :]]
+            have = len(parts[0])
+            while have < size:
+                more = self.source.read(max(self._refill, size - have))
+                if not more:
+                    break
+                parts.append(more)
+                have += len(more)
+            joined = b"".join(parts)
+            data, self._buf, self._pos = joined[:size], joined, min(size, len(joined))
         self.position += len(data)
         return data
 
-    def _skip(self, size: int) -> None:
+    def _move(self, delta: int) -> None:
+        """Move the position by DELTA bytes (backwards too), seeking when the buffer cannot."""
+        target = self._pos + delta
+        if 0 <= target <= len(self._buf):
+            self._pos = target
+        elif delta > 0 and self._seek is None:
+            rest = delta - (len(self._buf) - self._pos)
+            self._buf, self._pos = b"", 0
+            while rest > 0:
+                data = self.source.read(min(rest, CHUNK))
+                if not data:
+                    raise TarError("truncated: the data ends inside a member")
+                rest -= len(data)
+        elif self._seek is not None:
+            self._seek(target - len(self._buf), 1)
+            self._buf, self._pos = b"", 0
+        else:
+            raise TarError("cannot move backwards in a stream")
+        self.position += delta
+
+    # -- member data -------------------------------------------------------------------------
+
+    def read_data(self, size: int) -> bytes:
+        """Up to SIZE bytes of the current member's data (b"" at its end)."""
+        size = min(size, self._left)
         if size <= 0:
-            return
-        if self._seek is not None:
-            self._seek(size, 1)
-            self.position += size
-            return
-        while size > 0:
-            data = self.source.read(min(size, CHUNK))
+            return b""
+        buffered = len(self._buf) - self._pos
+        if buffered:
+            data = self._buf[self._pos : self._pos + size]
+            self._pos += len(data)
+        else:
+            data = self.source.read(size)
             if not data:
-                raise TarError("unexpected end of data")
-            size -= len(data)
-            self.position += len(data)
+                raise TarError("truncated: the data ends inside a member")
+        self._left -= len(data)
+        self.position += len(data)
+        return data
 
     def chunks(self) -> Iterator[bytes]:
         """The rest of the current member's data."""
-        while self._left > 0:
-            data = self.source.read(min(self._left, CHUNK))
-            if not data:
-                raise TarError("unexpected end of data")
-            self._left -= len(data)
-            self.position += len(data)
+        while data := self.read_data(CHUNK):
             yield data
+
+    def skip_data(self, size: int) -> None:
+        if not -(self.position - self._member_start) <= size <= self._left:
+            raise OSError("seek outside the member")
+        self._move(size)
+        self._left -= size
 
     def window(self) -> Window:
         """The current member's data as a stream of its own (seekable when the source is)."""
@@ -131,64 +155,92 @@ class TarStream:
             raise TarError(f"member of {self._left} bytes is larger than {limit}")
         return b"".join(self.chunks())
 
-    def _finish(self) -> None:
-        self._skip(self._left + self._pad)
+    # -- headers -----------------------------------------------------------------------------
+
+    def _header(self) -> bytes | None:
+        """The next header block, or None at the end-of-archive marker."""
+        skip = self._left + self._pad
+        buf, pos = self._buf, self._pos + skip
         self._left = self._pad = 0
+        if pos + BLOCK <= len(buf):  # the usual case: the next header is in the buffer
+            header = buf[pos : pos + BLOCK]
+            self._pos = pos + BLOCK
+            self.position += skip + BLOCK
+        else:
+            if skip:
+                self._move(skip)
+            header = self._take(BLOCK)
+        self.last_header = header
+        if len(header) < BLOCK:
+            if header:
+                raise TarError("truncated: the data ends inside a tar header", header)
+            if self.open_end:
+                return None
+            raise TarError("truncated: the data ends before the end-of-archive marker")
+        if header == ZERO_BLOCK:
+            self.ended = True
+            return None
+        try:
+            good = checksum_ok(header)
+        except TarError:
+            good = False
+        if not good:
+            raise TarError(f"bad header checksum at byte {self.position - BLOCK}", header)
+        return header
+
+    def last_name(self) -> str:
+        """The name in the header block read last (its pax or GNU long name aside)."""
+        return text(self.last_header[:100]) if len(self.last_header) == BLOCK else ""
+
+    def _claim(self, size: int) -> None:
+        """Make SIZE bytes (padded to a block) the current member's data."""
+        if size < 0:
+            raise TarError("negative member size")
+        self._left, self._pad = size, -size % BLOCK
+        self._member_start = self.position
+        if self.size is not None and self.position + size > self.size:
+            raise TarError(
+                f"truncated or inconsistent: a member claims {size} bytes, "
+                f"{self.size - self.position} are left"
+            )
 
     def __iter__(self) -> Iterator[Member]:
-        pax: dict[str, str] = {}
+        for name, size, kind, offset, header, pax, link in self.entries():
+            yield Member(name, size, kind, offset, header, pax, link)
+
+    def entries(self) -> Iterator[RawMember]:
+        """Every member as a tuple (name, size, type, offset, header, pax records, GNU long
+        link name): Member's fields, without making an object of each."""
+        pax: dict[str, str] | None = None
         long_name = long_link = None
-        while True:
-            self._finish()
-            header = self._read(BLOCK)
-            if not header:
-                return  # some writers omit the end-of-archive blocks
-            if len(header) < BLOCK:
-                raise TarError("unexpected end of archive")
-            if header == bytes(BLOCK):
-                return
-            checksum = _number(header[148:156])
-            computed = sum(header[:148]) + 256 + sum(header[156:])
-            if checksum != computed:
-                raise TarError(f"bad header checksum at byte {self.position - BLOCK}")
+        while (header := self._header()) is not None:
             kind = header[156:157]
-            size = _number(header[124:136])
-            if size < 0:
-                raise TarError("negative member size")
-            self._left, self._pad = size, -size % BLOCK
-            if kind in (b"x", b"g", b"L", b"K"):
-                if size > MAX_META:
-                    raise TarError(f"tar meta header of {size} bytes")
+            self._claim(size_field(header[124:136]))
+            if kind in _META:
+                if self._left > MAX_META:
+                    raise TarError(f"tar meta header of {self._left} bytes")
                 data = self.read_all(MAX_META)
                 if kind == b"x":
-                    pax = _pax(data)
+                    pax = pax_records(data)
                 elif kind == b"L":
-                    long_name = _string(data)
+                    long_name = text(data)
                 elif kind == b"K":
-                    long_link = _string(data)
+                    long_link = text(data)
                 continue  # global pax headers ('g') are read and set aside
-            name = _string(header[0:100])
-            if header[257:263] == b"ustar\0":  # POSIX; GNU keeps other fields there
-                prefix = _string(header[345:500])
-                if prefix:
-                    name = f"{prefix}/{name}"
-            name = pax.get("path", long_name or name)
-            linkname = pax.get("linkpath", long_link or _string(header[157:257]))
-            if "size" in pax:
-                size = int(pax["size"])
-                self._left, self._pad = size, -size % BLOCK
-            member = Member(
-                name=name,
-                size=size,
-                type=kind,
-                linkname=linkname,
-                mode=_number(header[100:108]),
-                uid=int(pax.get("uid", _number(header[108:116]))),
-                gid=int(pax.get("gid", _number(header[116:124]))),
-                offset=self.position,
-            )
-            pax, long_name, long_link = {}, None, None
-            yield member
+            name = long_name
+            if name is None:
+                end = header.find(0, 0, 100)
+                name = header[: end if end >= 0 else 100].decode("utf-8", "surrogateescape")
+                if header[345] and header[257:263] == b"ustar\0":  # POSIX; GNU differs
+                    name = f"{text(header[345:500])}/{name}"
+            if pax:
+                name = pax.get("path", name)
+                if "size" in pax:
+                    self._claim(decimal(pax["size"], "size"))
+            yield name, self._left, kind, self.position, header, pax, long_link
+            pax, long_name, long_link = None, None, None
+        if pax or long_name is not None or long_link is not None:
+            raise TarError("the data ends between a member's extended headers and the member")
 
 
 class Window:
@@ -197,30 +249,18 @@ class Window:
     def __init__(self, tar: TarStream) -> None:
         self.tar = tar
         self.start = tar.position
+        self.size = tar._left
 
     def read(self, size: int = -1, /) -> bytes:
-        tar = self.tar
-        if size < 0 or size > tar._left:
-            size = tar._left
-        if size == 0:
-            return b""
-        data = tar.source.read(size)
-        tar._left -= len(data)
-        tar.position += len(data)
-        return data
+        return self.tar.read_data(self.tar._left if size < 0 else size)
 
     def seekable(self) -> bool:
         return self.tar._seek is not None
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        tar = self.tar
-        if tar._seek is None or whence != 1:
-            raise OSError("only relative seeks on a seekable source")
-        done = tar.position - self.start
-        remaining = tar._left
-        if not -done <= offset <= remaining:
-            raise OSError("seek outside the member")
-        tar._seek(offset, 1)
-        tar.position += offset
-        tar._left -= offset
-        return tar.position - self.start
+        if whence != 1:
+            raise OSError("only relative seeks")
+        if self.tar._seek is None and offset < 0:
+            raise OSError("cannot seek backwards in a stream")
+        self.tar.skip_data(offset)
+        return self.tar.position - self.start

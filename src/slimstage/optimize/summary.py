@@ -8,7 +8,7 @@ from typing import Any
 
 from slimstage.optimize.classify import Findings, short_path
 from slimstage.optimize.optimizer import Optimized
-from slimstage.optimize.verify import Verification
+from slimstage.optimize.verify import VerifyOutcome
 from slimstage.units import human_bytes
 
 
@@ -26,7 +26,7 @@ def gain(findings: Findings) -> tuple[str, str]:
     )
 
 
-def document(result: Optimized, output: str, verification: Verification | None) -> dict[str, Any]:
+def document(result: Optimized, output: str, verification: VerifyOutcome | None) -> dict[str, Any]:
     findings = result.findings
     level, why = gain(findings)
 

@@ -44,7 +44,7 @@ class ImageCheck:
 
 
 @dataclass(frozen=True)
-class Verification:
+class VerifyOutcome:
     original: ImageCheck
     optimized: ImageCheck
 
@@ -117,7 +117,7 @@ def verify(
     settings: SmokeSettings,
     build_args: Mapping[str, str],
     on_line: Callable[[str], None],
-) -> Verification:
+) -> VerifyOutcome:
     """Build and smoke-test the original and the rewrite; nothing is left behind."""
     build = {
         "labels": {LABEL_VERIFY: uuid.uuid4().hex[:12]},
@@ -129,4 +129,4 @@ def verify(
         path = Path(tmp) / f"{original.name}.optimized"
         path.write_text(rewrite_text)
         second = _check(engine, path, context, settings, {**build, "name": "optimized"})
-    return Verification(first, second)
+    return VerifyOutcome(first, second)

@@ -1,0 +1,55 @@
+"""diff's renderings: both sides, what moved, packages by identity, in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from slimstage.analyze import diffreport
+from slimstage.analyze.imagediff import ImageDiff, diff
+from tests.analyze.test_imagediff import RUNTIME, SINGLE, _examined
+
+
+def _diff(tmp_path: Path) -> ImageDiff:
+    return diff(_examined(tmp_path, "a", SINGLE), _examined(tmp_path, "b", RUNTIME), top=10)
+
+
+def test_table_names_both_sides_moves_and_packages(tmp_path: Path) -> None:
+    result = _diff(tmp_path)
+    text = diffreport.diff_table(result)
+    assert text.splitlines()[0].startswith(f"A = {result.a}: ")
+    assert f"In {result.a}, not in {result.b}: " in text
+    assert "moved: 3.1kB in 4 files are at another path (same content)" in text
+    assert "/usr/lib/libpq.so.5.17" in text
+    assert "packages installed elsewhere (moved):" in text
+    assert "Flask    python   3.1.3 in /usr/local/lib/python3.13/dist-packages" in text
+    assert "libpq5   dpkg     17.5-1" in text
+
+
+def test_markdown_and_json(tmp_path: Path) -> None:
+    result = _diff(tmp_path)
+    markdown = diffreport.diff_markdown(result)
+    assert "### packages at another version" in markdown
+    assert "| libpq5 | dpkg | 17.5-1 | 17.6-1 |" in markdown
+    document = json.loads(diffreport.diff_json(result))
+    assert document["schema"] == "slimstage.diff/2"
+    assert document["moved"]["files"] == 4
+    assert document["packages"]["moved"][0]["name"] == "Flask"
+    assert set(document["only_in_a"]) == {"bytes", "files", "by_package", "by_leftover", "top"}
+
+
+def test_names_from_the_images_are_escaped(tmp_path: Path) -> None:
+    result = _diff(tmp_path)
+    hostile = ImageDiff(
+        "a\x1b[2J",
+        result.b,
+        result.a_size_bytes,
+        result.b_size_bytes,
+        result.packages,
+        result.only_in_a,
+        result.only_in_b,
+        result.moved,
+    )
+    for text in (diffreport.diff_table(hostile), diffreport.diff_markdown(hostile)):
+        assert "\x1b" not in text
+        assert "a\\x1b[2J" in text

@@ -1,0 +1,82 @@
+"""Putting an image together: digests compared with what names each blob."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+
+from slimstage.errors import UsageError
+from slimstage.image import assembly
+from slimstage.image.assembly import algorithm_for, check_json_digest
+from slimstage.image.layerlist import Blob, name_digest
+from slimstage.image.manifest import Descriptor, ImageConfig, Plan
+from tests.imagebuild import compress, layer_tar
+
+LAYER = layer_tar([("file", "a", "a" * 100)])
+SHA = "sha256:" + hashlib.sha256(LAYER).hexdigest()
+
+
+def _config(*diff_ids: str) -> ImageConfig:
+    return ImageConfig({}, {}, (), diff_ids, {})
+
+
+def _size(stream: object, name: str, location: str | None) -> int:
+    return len(stream.read(-1))  # type: ignore[attr-defined]
+
+
+def test_names_state_digests() -> None:
+    assert name_digest("blobs/sha256/" + "0" * 64) == "sha256:" + "0" * 64
+    assert name_digest("blobs/sha512/" + "0" * 128) == "sha512:" + "0" * 128
+    assert name_digest("blobs/sha256/short") is None
+    assert name_digest("abc/layer.tar") is None
+    assert algorithm_for("blobs/sha512/x") == "sha512"
+    assert algorithm_for("abc/layer.tar") == "sha256"
+
+
+def test_read_blob_hashes_every_byte_and_tells_compression() -> None:
+    packed = compress(LAYER, "gzip")
+    found = assembly.read_blob(_size, io.BytesIO(packed), "blobs/sha256/x", None, True)
+    assert found == Blob(
+        len(packed), "sha256:" + hashlib.sha256(packed).hexdigest(), True, len(packed)
+    )
+    plain = assembly.read_blob(lambda s, n, loc: 0, io.BytesIO(LAYER), "l", None, True)
+    assert plain.digest == SHA  # drained: the reader read nothing, the digest covers it all
+    assert not plain.compressed
+    unverified = assembly.read_blob(lambda s, n, loc: 0, io.BytesIO(LAYER), "l", None, False)
+    assert unverified.digest is None
+
+
+def test_json_blobs_must_match_their_names() -> None:
+    data = b'{"a": 1}'
+    hexdigest = hashlib.sha256(data).hexdigest()
+    check_json_digest(f"blobs/sha256/{hexdigest}", data, True)
+    check_json_digest(f"{hexdigest}.json", data, True)  # a classic config
+    check_json_digest("manifest.json", data, True)  # named by no digest: nothing to check
+    with pytest.raises(UsageError, match="does not match its digest"):
+        check_json_digest(f"{'0' * 64}.json", data, True)
+    check_json_digest(f"{'0' * 64}.json", data, False)
+
+
+def _blob(digest: str, size: int = len(LAYER), compressed: bool = False) -> Blob[int]:
+    return Blob(0, digest, compressed, size)
+
+
+def test_diff_ids_must_match_and_count() -> None:
+    plan = Plan("docker-archive (classic)", "c.json", None, ("x/layer.tar",))
+    image = assembly.assemble("s", plan, _config(SHA), iter([_blob(SHA)]), True)
+    assert image.verification.checked == ("config", "layer diff_ids in the config")
+    wrong = assembly.assemble("s", plan, _config("sha256:" + "1" * 64), iter([_blob(SHA)]), True)
+    with pytest.raises(UsageError, match="does not match its diff_id"):
+        wrong.layers[0]
+    with pytest.raises(UsageError, match="lists 2 diff_ids for 1 layers"):
+        assembly.assemble("s", plan, _config(SHA, SHA), iter([_blob(SHA)]), True)
+
+
+def test_descriptor_sizes_must_match() -> None:
+    layer = Descriptor(SHA, len(LAYER) + 1)
+    plan = Plan("oci-layout", "c", None, (layer,))
+    image = assembly.assemble("s", plan, _config(SHA), iter([_blob(SHA)]), True)
+    with pytest.raises(UsageError, match=f"is {len(LAYER)} bytes, its manifest says"):
+        list(image.layers)

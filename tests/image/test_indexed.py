@@ -1,0 +1,70 @@
+"""A tar on disk: indexed by its headers, its layers read in place, in parallel or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slimstage.analyze.analysis import read_layer
+from slimstage.errors import UsageError
+from slimstage.image import assembly, indexed, manifest, workers
+from tests.imagebuild import ImageSpec, docker_classic
+
+SPEC = ImageSpec(
+    [
+        [("dir", "etc"), ("file", "etc/a", "a" * 3000), ("symlink", "etc/b", "a")],
+        [("file", "etc/a", "b" * 3000), ("whiteout", "etc/b")],
+        [("file", f"f{i}", str(i) * i) for i in range(200)],
+    ]
+)
+
+
+def test_the_index_lists_regular_members_with_their_places(tmp_path: Path) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    members = indexed.index(str(path), "a.tar")
+    assert "manifest.json" in members
+    manifest = members["manifest.json"]
+    with path.open("rb") as handle:
+        handle.seek(manifest.offset)
+        assert handle.read(manifest.size).startswith(b"[{")
+
+
+def _tables(path: Path) -> list[tuple[object, ...]]:
+    image = indexed.read(str(path), "a", read_layer=read_layer, platform=None, verify=True)
+    return [
+        (tuple(t.paths), bytes(t.kinds), list(t.sizes), list(t.offsets), t.links)
+        for t in (layer.summary.table for layer in image.layers)
+    ]
+
+
+def test_worker_processes_read_what_this_process_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    here = _tables(path)
+    monkeypatch.setattr(assembly, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "processes", lambda: 2)
+    assert _tables(path) == here
+
+
+def test_a_bad_layer_read_by_a_worker_is_the_same_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    data = bytearray(path.read_bytes())
+    data[data.index(b"b" * 3000)] ^= 1  # the second layer no longer matches its diff_id
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(assembly, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "processes", lambda: 2)
+    with pytest.raises(UsageError, match="does not match its diff_id"):
+        _tables(path)
+
+
+def test_json_members_are_read_within_a_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    monkeypatch.setattr(manifest, "JSON_LIMIT", 10)
+    with pytest.raises(UsageError, match=r"manifest\.json is larger than 10 bytes"):
+        _tables(path)

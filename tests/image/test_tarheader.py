@@ -1,0 +1,70 @@
+"""One tar header's fields, parsed strictly."""
+
+from __future__ import annotations
+
+import pytest
+
+from slimstage.image.tarheader import (
+    Member,
+    TarError,
+    checksum_ok,
+    decimal,
+    pax_records,
+    size_field,
+    text,
+)
+from tests.image import craft
+
+
+@pytest.mark.parametrize(
+    ("field", "size"),
+    [
+        (b"00000001750\0", 1000),
+        (b"00000001750 ", 1000),
+        (b"     1750\0\0\0", 1000),  # padded on the left, as old writers do
+        (b"1750\0garbage", 1000),  # ends at its first NUL
+        (b"\0" * 12, 0),
+        (b"\x80" + (9 << 30).to_bytes(11, "big"), 9 << 30),
+    ],
+)
+def test_sizes(field: bytes, size: int) -> None:
+    assert size_field(field) == size
+
+
+@pytest.mark.parametrize(
+    "field", [b"-0000000001\0", b"0o000000017\0", b"00000_00017\0", b"9" * 12, b"00000000018\0"]
+)
+def test_sizes_that_are_not_octal_digits(field: bytes) -> None:
+    with pytest.raises(TarError, match="bad size field"):
+        size_field(field)
+
+
+def test_negative_base_256_is_negative() -> None:
+    assert size_field(b"\xff" * 12) == -1
+
+
+def test_checksums() -> None:
+    block = bytearray(craft.header("a/b", 12))
+    assert checksum_ok(bytes(block))
+    block[0] ^= 1
+    assert not checksum_ok(bytes(block))
+
+
+def test_names_keep_bytes_that_are_not_utf8() -> None:
+    assert text(b"caf\xe9\0rest") == "caf\udce9"
+
+
+def test_pax_records_and_decimals() -> None:
+    assert pax_records(b"14 path=a/b/c\n10 uid=42\n") == {"path": "a/b/c", "uid": "42"}
+    assert decimal("42", "uid") == 42
+    for bad in ("-1", "4 2", "\u0663"):  # an Arabic-Indic digit is a digit to str.isdigit
+        with pytest.raises(TarError, match="bad pax uid"):
+            decimal(bad, "uid")
+
+
+def test_member_fields_are_parsed_when_asked_for() -> None:
+    header = craft.header("x", 5, b"2", link="target")
+    member = Member("x", 5, b"2", 512, header, {"uid": "7"})
+    assert (member.linkname, member.uid, member.gid, member.mode) == ("target", 7, 0, 0o644)
+    assert not member.isreg()
+    assert not member.isdir()

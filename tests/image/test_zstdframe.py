@@ -1,0 +1,61 @@
+"""The zstd frame walker: complete streams end between frames, cut ones do not."""
+
+from __future__ import annotations
+
+import pytest
+import zstandard
+
+from slimstage.image.zstdframe import FrameError, FrameWalker
+
+DATA = bytes(range(256)) * 2000
+
+
+def _walk(data: bytes, step: int = 7) -> FrameWalker:
+    walker = FrameWalker()
+    for start in range(0, len(data), step):
+        walker.feed(data[start : start + step])
+    return walker
+
+
+@pytest.mark.parametrize("checksum", [True, False])
+@pytest.mark.parametrize("size_known", [True, False])
+def test_a_whole_stream_is_complete_and_every_cut_is_not(checksum: bool, size_known: bool) -> None:
+    compressor = zstandard.ZstdCompressor(write_checksum=checksum, write_content_size=size_known)
+    frame = compressor.compress(DATA)
+    assert _walk(frame).complete
+    assert _walk(frame + frame).frames == 2
+    for cut in (1, 4, 5, 9, len(frame) // 2, len(frame) - 1):
+        assert not _walk(frame[:cut]).complete, cut
+
+
+def test_a_streamed_frame_of_many_blocks() -> None:
+    # Without a known size, zstd writes blocks of at most 128 KiB: many of them here.
+    chunks = [DATA[i : i + 1000] for i in range(0, len(DATA), 1000)]
+    frame = zstandard.ZstdCompressor().compress(b"")  # an empty frame is a frame too
+    streamed = zstandard.ZstdCompressor().compressobj()
+    body = b"".join(streamed.compress(c) for c in chunks) + streamed.flush()
+    walker = _walk(frame + body, step=4096)
+    assert walker.complete
+    assert walker.frames == 2
+
+
+def test_skippable_frames_are_passed_over() -> None:
+    skippable = b"\x5f\x2a\x4d\x18" + (5).to_bytes(4, "little") + b"12345"
+    walker = _walk(skippable + zstandard.ZstdCompressor().compress(DATA))
+    assert walker.complete
+    assert walker.frames == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\0\0\0\0", "bad magic"),
+        (b"\x28\xb5\x2f\xfd\x08", "reserved bit"),
+        # single segment, no checksum; block header: last, type 3 (reserved)
+        (b"\x28\xb5\x2f\xfd\x20\x00" + (1 | 3 << 1).to_bytes(3, "little"), "reserved block"),
+        (b"\x28\xb5\x2f\xfd\x20\x00" + (1 | (1 << 20) << 3).to_bytes(3, "little"), "claims"),
+    ],
+)
+def test_malformed_frames_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(FrameError, match=message):
+        _walk(data)
