@@ -1,6 +1,10 @@
 """Run the CLI as a user would, in a child process, and watch it: its exit code, its output, its
-peak memory (from wait4, for that child alone), and every file it opens for writing outside the
-test's folder (an audit hook in the child reports them)."""
+peak memory (the child's own VmHWM, read as it exits), and every file it opens for writing outside
+the test's folder (an audit hook in the child reports them).
+
+Peak memory is not taken from wait4's ru_maxrss: Linux carries the high-water mark of the process
+image an exec replaces into the new one, so a child forked from a large pytest process reports the
+parent's size, not its own."""
 
 from __future__ import annotations
 
@@ -34,9 +38,20 @@ def hook(event, args):
     elif event in CHANGES and args and outside(args[0]):
         os.write(2, b"CHANGED OUTSIDE: " + os.fsencode(os.fsdecode(args[0])) + b"\n")
 
+def peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                with open(sys.argv[1] + "/peak-kib", "w", encoding="ascii") as out:
+                    out.write(line.split()[1])
+
 sys.addaudithook(hook)
-from slimstage.cli import main
-sys.exit(main(sys.argv[2:]))
+try:
+    from slimstage.cli import main
+    code = main(sys.argv[2:])
+finally:
+    peak()
+sys.exit(code)
 """
 
 
@@ -82,11 +97,11 @@ def run(
             env=child_env,
             cwd=cwd or tmp_path / "work",
         )
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        child.wait()
+    peak = tmp_path / "peak-kib"
     return Outcome(
         child.returncode,
         out.read_bytes().decode("utf-8", "replace"),
         err.read_bytes().decode("utf-8", "replace"),
-        usage.ru_maxrss / 1024,
+        int(peak.read_text(encoding="ascii")) / 1024 if peak.exists() else float("inf"),
     )
