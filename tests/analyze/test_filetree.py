@@ -89,3 +89,40 @@ def test_merged_usr_resolution() -> None:
     found = result.resolve("bin/sh", follow_last=False)
     assert found is not None
     assert found[0] == "usr/bin/sh"
+
+
+def test_a_file_of_one_byte_hidden_by_a_whiteout_counts_as_waste() -> None:
+    result = stack([entries([("file", "one", "1")]), entries([("whiteout", "one")])])
+    assert result.waste == Waste(whiteout=1)
+    assert result.hidden == [("one", 0, 1, "whiteout")]
+    assert (result.stored_bytes, result.visible_bytes) == (1, 0)
+
+
+def test_every_cause_counts_files_of_one_byte() -> None:
+    lower = entries(
+        [
+            ("file", "over", "o"),
+            ("file", "same", "s"),
+            ("dir", "gone"),
+            ("file", "gone/f", "g"),
+            ("dir", "opq"),
+            ("file", "opq/f", "q"),
+        ]
+    )
+    upper = entries(
+        [("file", "over", "O"), ("file", "same", "s"), ("whiteout", "gone"), ("opaque", "opq")]
+    )
+    result = stack([lower, upper])
+    assert result.waste == Waste(overwritten=1, rewritten_unchanged=1, dir_deleted=1, opaque=1)
+    assert sorted(result.hidden) == [
+        ("gone/f", 0, 1, "dir_deleted"),
+        ("opq/f", 0, 1, "opaque"),
+        ("over", 0, 1, "overwritten"),
+        ("same", 0, 1, "rewritten_unchanged"),
+    ]
+
+
+def test_an_empty_file_hidden_is_no_waste_and_not_listed() -> None:
+    result = stack([entries([("file", "empty", "")]), entries([("whiteout", "empty")])])
+    assert result.waste == Waste()
+    assert result.hidden == []

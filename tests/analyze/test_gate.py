@@ -90,3 +90,97 @@ def test_toml_gate_settings(tmp_path: Path) -> None:
     path.write_text("[gate]\nmax-sise = 1\n")
     with pytest.raises(UsageError, match="unknown gate setting"):
         gate.from_toml(path, gate.Rules())
+
+
+# The figures the boundary tests judge, written out: 1,000,000 bytes stored, 800,000 visible
+# (efficiency 0.8, 200,000 wasted); dive counts 300,000 inefficient bytes of 1,000,000 (0.7), and
+# 400,000 "user" bytes above the 600,000-byte first layer (300,000 / 400,000 = 0.75).
+EDGE = replace(
+    BASE,
+    size_bytes=1_000_000,
+    visible_bytes=800_000,
+    wasted_bytes=200_000,
+    efficiency=0.8,
+    dive=DiveFigures(efficiency=0.7, inefficient_bytes=300_000, size_bytes=1_000_000),
+    layers=[
+        replace(BASE.layers[0], size_bytes=600_000),
+        replace(BASE.layers[1], size_bytes=400_000),
+    ],
+    leftovers=[],
+)
+
+
+def test_every_limit_met_exactly_passes() -> None:
+    exactly = gate.Rules(
+        max_size=1_000_000,
+        min_efficiency=0.8,
+        max_wasted_bytes=200_000,
+        dive_lowest_efficiency=0.7,
+        dive_highest_wasted_bytes=300_000,
+        dive_highest_user_wasted_percent=0.75,
+    )
+    assert gate.check(EDGE, exactly) == []
+
+
+def test_one_over_every_limit_fails_each_rule() -> None:
+    just_over = gate.Rules(
+        max_size=999_999,
+        min_efficiency=0.8001,
+        max_wasted_bytes=199_999,
+        dive_lowest_efficiency=0.7001,
+        dive_highest_wasted_bytes=299_999,
+        dive_highest_user_wasted_percent=0.7499,
+    )
+    assert gate.check(EDGE, just_over) == [
+        "max-size: 1000000 bytes > 999999 (over by 1)",
+        "min-efficiency: 0.8000 < 0.8001 (short by 0.0001)",
+        "max-wasted-bytes: 200000 bytes > 199999 (over by 1)",
+        "lowestEfficiency (dive): 0.7000 < 0.7001 (short by 0.0001)",
+        "highestWastedBytes (dive): 300000 bytes > 299999 (over by 1)",
+        "highestUserWastedPercent (dive): 0.7500 > 0.7499 (over by 0.0001)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "passes"),
+    [
+        ("highestWastedBytes: 300000", True),
+        ("highestWastedBytes: 299999", False),
+        ("highestWastedBytes: 300kB", True),  # dive's units are SI: 300 kB is 300,000 bytes
+        ("highestWastedBytes: 299kB", False),
+        ("lowestEfficiency: 0.7", True),
+        ("lowestEfficiency: 0.71", False),
+        ("highestUserWastedPercent: 0.75", True),
+        ("highestUserWastedPercent: 0.74", False),
+    ],
+)
+def test_dive_ci_limits_read_from_the_file_meet_the_figures_at_the_boundary(
+    tmp_path: Path, line: str, passes: bool
+) -> None:
+    path = tmp_path / ".dive-ci"
+    path.write_text(f"rules:\n  {line}\n")
+    failures = gate.check(EDGE, gate.from_dive_ci(path, gate.Rules()))
+    assert (failures == []) is passes, failures
+
+
+def test_a_one_layer_image_passes_the_user_wasted_percent_rule() -> None:
+    # dive's user bytes are those above the first layer: a one-layer image has none, and no
+    # path is in two layers, so nothing is inefficient (dive's 0/0 is not over any limit).
+    single = replace(
+        EDGE, layers=EDGE.layers[:1], dive=DiveFigures(1.0, inefficient_bytes=0, size_bytes=600_000)
+    )
+    assert gate.check(single, gate.Rules(dive_highest_user_wasted_percent=0.0)) == []
+
+
+def test_toml_limits_meet_the_figures_at_the_boundary(tmp_path: Path) -> None:
+    path = tmp_path / ".slimstage.toml"
+    path.write_text('[gate]\nmax-size = "1MB"\nmin-efficiency = 0.8\nmax-wasted-bytes = 200000\n')
+    assert gate.check(EDGE, gate.from_toml(path, gate.Rules())) == []
+    path.write_text(
+        '[gate]\nmax-size = "999999"\nmin-efficiency = 0.81\nmax-wasted-bytes = "199999"\n'
+    )
+    assert [f.split(":")[0] for f in gate.check(EDGE, gate.from_toml(path, gate.Rules()))] == [
+        "max-size",
+        "min-efficiency",
+        "max-wasted-bytes",
+    ]

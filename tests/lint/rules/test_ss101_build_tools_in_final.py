@@ -65,3 +65,11 @@ def test_an_onbuild_trigger_installs_in_the_child_image() -> None:
     [finding] = findings(text, "SS101")
     assert finding.line == 2
     assert "ONBUILD trigger: runs in the image built FROM this one" in finding.message
+
+
+def test_a_versioned_compiler_is_a_build_tool() -> None:
+    text = "FROM debian:trixie-slim\nRUN apt-get install -y --no-install-recommends gcc-12 g++-12\n"
+    [finding] = findings(text, "SS101")
+    assert "(gcc-12, g++-12)" in finding.message
+    # the runtime support library named after the compiler is not a build tool
+    assert lines("FROM debian:trixie-slim\nRUN apt-get install -y gcc-12-base\n", "SS101") == []
