@@ -184,3 +184,76 @@ def test_toml_limits_meet_the_figures_at_the_boundary(tmp_path: Path) -> None:
         "min-efficiency",
         "max-wasted-bytes",
     ]
+
+
+def test_a_fraction_may_be_zero_or_one_and_nothing_outside() -> None:
+    assert gate.fraction(0, "min-efficiency") == 0.0
+    assert gate.fraction("1", "min-efficiency") == 1.0
+    for outside in (-0.01, 1.01, 2):
+        with pytest.raises(UsageError, match=r"^min-efficiency: expected a number from 0 to 1"):
+            gate.fraction(outside, "min-efficiency")
+
+
+def test_a_bad_value_is_reported_against_its_setting(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^size: not a size"):
+        gate.parse_size("lots")
+    path = tmp_path / ".slimstage.toml"
+    for key in ("max-size", "max-wasted-bytes"):
+        path.write_text(f'[gate]\n{key} = "lots"\n')
+        with pytest.raises(UsageError, match=rf"^{key}: not a size"):
+            gate.from_toml(path, gate.Rules())
+    path.write_text("[gate]\nmin-efficiency = 1.5\n")
+    with pytest.raises(UsageError, match=r"^min-efficiency: expected a number"):
+        gate.from_toml(path, gate.Rules())
+    path.write_text("[gate]\nmax-sise = 1\nmin-eff = 1\n")
+    with pytest.raises(UsageError, match=r"unknown gate setting\(s\): max-sise, min-eff$"):
+        gate.from_toml(path, gate.Rules())
+    path.write_text('[gate]\nforbid-leftovers = "compilers"\n')
+    with pytest.raises(UsageError, match=r"^forbid-leftovers: expected a list of categories$"):
+        gate.from_toml(path, gate.Rules())
+    with pytest.raises(UsageError, match=r"\(known: bytecode, compilers, docs, "):
+        gate.categories(["nonsense"])
+    assert gate.categories(["compilers", "headers"]) == {"compilers", "headers"}
+
+
+def test_pyproject_toml_keeps_the_gate_under_tool_slimstage(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.slimstage.gate]\nmax-size = "1kB"\nallow-secrets = true\n')
+    rules = gate.from_toml(path, gate.Rules())
+    assert (rules.max_size, rules.allow_secrets) == (1000, True)
+    # any other file name reads [gate] at the top
+    other = tmp_path / "gate.toml"
+    other.write_text('[gate]\nallow-secrets = true\n[tool.slimstage.gate]\nmax-size = "1kB"\n')
+    assert gate.from_toml(other, gate.Rules()) == gate.Rules(allow_secrets=True)
+
+
+def test_dive_ci_values_comments_quotes_and_disabled_rules(tmp_path: Path) -> None:
+    path = tmp_path / ".dive-ci"
+    path.write_text(
+        "rules:\n"
+        "  lowestEfficiency: disabled\n"
+        "  highestWastedBytes: '20MB'  # a comment # with a hash\n"
+        '  highestUserWastedPercent: "0.5"\n'
+    )
+    rules = gate.from_dive_ci(path, gate.Rules())
+    assert rules == gate.Rules(
+        dive_highest_wasted_bytes=20_000_000, dive_highest_user_wasted_percent=0.5
+    )
+    path.write_text("rules:\n  highestWastedBytes: 20:MB\n")
+    with pytest.raises(UsageError, match=r"^highestWastedBytes: not a size"):
+        gate.from_dive_ci(path, gate.Rules())
+
+
+def test_the_secrets_message_names_five_at_most_with_where_they_are() -> None:
+    found = [Secret("dotenv", "file", i, f"/app/{i}.env", False) for i in range(6)]
+    found[0] = Secret("aws-key", "env", None, "AWS_SECRET_ACCESS_KEY", False)
+    [failure] = gate.check(replace(EDGE, secrets=found), gate.Rules())
+    assert failure == (
+        "secrets: 6 found: AWS_SECRET_ACCESS_KEY (env), /app/1.env (layer 1), "
+        "/app/2.env (layer 2), /app/3.env (layer 3), /app/4.env (layer 4)"
+    )
+
+
+def test_an_image_without_layers_has_no_user_bytes() -> None:
+    empty = replace(EDGE, layers=[], dive=DiveFigures(1.0, 0, 0))
+    assert gate.check(empty, gate.Rules(dive_highest_user_wasted_percent=0.0)) == []
