@@ -155,3 +155,29 @@ def test_a_shellcheck_that_hangs_becomes_a_finding(
     [skipped] = [f for f in lint_text("FROM debian:12\nRUN echo $x\n") if f.code == "SS502"]
     assert skipped.line == 2
     assert skipped.message == "ShellCheck stopped: no result within 0.5 s"
+
+
+OPTIONS_TEXT = (
+    "ARG TAG\nARG DB_PASSWORD=hunter2\n"
+    "FROM debian:${TAG} AS dev\nRUN apt-get install -y gcc\n"
+    "FROM debian:12\nRUN echo $x\n"
+)
+
+
+def test_lint_file_passes_every_option_on(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(OPTIONS_TEXT)
+    found = lint_file(
+        path, target="dev", ignore=["SS311"], build_args={"TAG": "12"}, run_shellcheck=False
+    )
+    assert [(f.code, f.line, f.stage) for f in found] == [
+        ("SS402", 2, None),  # a global ARG belongs to no stage
+        ("SS401", 3, "dev"),
+        ("SS405", 3, "dev"),
+        ("SS101", 4, "dev"),  # the target is the image
+        ("SS103", 4, "dev"),
+        ("SS205", 5, "1"),  # the last stage, unnamed, is known by its index
+    ]
+    # without the build argument, FROM debian:${TAG} has no tag (SS306), and ShellCheck runs
+    codes = {(f.code, f.line) for f in lint_file(path)}
+    assert {("SS306", 3), ("SC2154", 6), ("SS311", 4)} <= codes
