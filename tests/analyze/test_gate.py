@@ -257,3 +257,10 @@ def test_the_secrets_message_names_five_at_most_with_where_they_are() -> None:
 def test_an_image_without_layers_has_no_user_bytes() -> None:
     empty = replace(EDGE, layers=[], dive=DiveFigures(1.0, 0, 0))
     assert gate.check(empty, gate.Rules(dive_highest_user_wasted_percent=0.0)) == []
+
+
+def test_a_pyproject_without_slimstage_settings_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "app"\n[tool.ruff]\nline-length = 100\n')
+    base = gate.Rules(max_size=5)
+    assert gate.from_toml(path, base) == base
