@@ -104,6 +104,7 @@ def test_unquote_removes_one_matching_pair() -> None:
     assert unquote("'x'") == "x"
     assert unquote("\"x'") == "\"x'"
     assert unquote('"') == '"'
+    assert unquote("XabX") == "XabX"  # only quotes are quotes
 
 
 def _check(ctx: Context) -> Iterator[tuple[Instruction, str]]:

@@ -181,3 +181,16 @@ def test_lint_file_passes_every_option_on(tmp_path: Path) -> None:
     # without the build argument, FROM debian:${TAG} has no tag (SS306), and ShellCheck runs
     codes = {(f.code, f.line) for f in lint_file(path)}
     assert {("SS306", 3), ("SC2154", 6), ("SS311", 4)} <= codes
+
+
+def test_a_plain_dockerignore_in_the_folder_counts(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.13-slim\nCOPY . /app\n")
+    (tmp_path / ".dockerignore").write_text("*\n")
+    assert has_dockerignore(dockerfile)
+
+
+def test_shellcheck_findings_name_their_stage() -> None:
+    text = "FROM debian:12 AS build\nRUN echo $x\nFROM debian:12\nRUN echo $y\n"
+    found = {(f.code, f.line, f.stage) for f in lint_text(text) if f.code == "SC2154"}
+    assert found == {("SC2154", 2, "build"), ("SC2154", 4, "1")}
