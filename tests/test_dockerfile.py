@@ -186,3 +186,25 @@ def test_comment_lines_are_numbered_as_buildkit_numbers_lines() -> None:
     df = parse(text)
     assert df.comments == {3: "# slimstage ignore=SS105"}
     assert df.stages[0].instructions[1].line == 4
+
+
+def test_build_args_reach_the_global_arg_values_and_the_images_needed() -> None:
+    text = (
+        "ARG BASE=python:3.13-slim\nARG BUILDER=build\n"
+        "FROM debian:12 AS build\nFROM ${BASE} AS app\nFROM ${BUILDER}\n"
+    )
+    df = parse(text)
+    assert df.arg_values({"BASE": "python:3.11-slim"})["BASE"] == "python:3.11-slim"
+    assert df.arg_values()["BASE"] == "python:3.13-slim"
+    # by default the final stage is built FROM the stage `build`: only debian:12 is needed
+    assert df.external_images() == ["debian:12"]
+    # a build argument can make it an outside image instead, and then `build` is not built
+    assert df.reachable(None, {"BUILDER": "alpine:3.20"}) == {2}
+    assert df.external_images(None, {"BUILDER": "alpine:3.20"}) == ["alpine:3.20"]
+    assert df.external_images(None, {"BUILDER": "app"}) == ["python:3.13-slim"]
+    assert df.external_images("app", {"BASE": "python:3.11-slim"}) == ["python:3.11-slim"]
+
+
+def test_a_parser_error_on_no_heredoc_is_placed_on_the_first_line() -> None:
+    with pytest.raises(ParseError, match=r"^F:1: cannot parse: invalid escape token"):
+        parse("# escape=x\nFROM a\n", "F")

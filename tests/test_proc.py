@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,29 @@ def test_stream_failure_keeps_the_output() -> None:
     with pytest.raises(CommandFailed) as info:
         proc.stream([sys.executable, "-c", "print('log'); raise SystemExit(1)"], on_line=print)
     assert "log" in info.value.stdout
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "slimstage"
+
+
+def _modules_mentioning(*needles: str) -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        if any(needle in text for needle in needles):
+            found.add(str(path.relative_to(PACKAGE)))
+    return found
+
+
+def test_proc_runs_every_subprocess() -> None:
+    # the README's claim: no other module runs a program; only the layer workers fork
+    starters = ("import subprocess", "from subprocess", "os.system", "os.popen", "os.exec")
+    assert _modules_mentioning(*starters, "os.spawn", "pty.spawn", "os.posix_spawn") == {"proc.py"}
+    assert _modules_mentioning("os.fork", "multiprocessing") == {"image/workers.py"}
+
+
+def test_only_engine_and_buildpath_name_the_docker_cli() -> None:
+    # the README's claim: engine.py (with buildpath.py, which picks the CLI) talks to the engine
+    names = ('"docker"', "'docker'", "/usr/bin/docker", "DOCKER_HOST", "docker.sock")
+    assert _modules_mentioning(*names) <= {"engine.py", "buildpath.py"}
+    assert "engine.py" in _modules_mentioning("buildpath")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from slimstage.tables import grid, markdown
 
 
@@ -21,3 +23,8 @@ def test_grid_with_no_rows_still_has_headers() -> None:
 
 def test_markdown_escapes_pipes() -> None:
     assert markdown(("x", "y"), [("a|b", "c")]) == ["| x | y |", "| --- | --- |", "| a\\|b | c |"]
+
+
+def test_a_row_with_more_cells_than_headers_is_an_error_not_cut_short() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        grid(["a"], [["1", "lost"]])

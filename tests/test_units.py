@@ -69,3 +69,9 @@ def test_parse_size_refuses_negative_numbers_and_booleans() -> None:
 )
 def test_parse_mem_usage(text: str, expected: int | None) -> None:
     assert parse_mem_usage(text) == expected
+
+
+def test_parse_size_of_zero_and_of_a_fraction_of_a_byte() -> None:
+    assert parse_size(0) == 0
+    assert parse_size(0.5) == 0  # whole bytes, rounded down
+    assert parse_size("0") == 0

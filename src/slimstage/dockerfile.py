@@ -169,10 +169,10 @@ class Dockerfile:
             chain.append(parent)
         return chain
 
-    def dependencies(self, stage: Stage) -> set[int]:
+    def dependencies(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> set[int]:
         """Earlier stages this one uses: FROM <stage>, COPY --from, RUN --mount from=."""
         deps: set[int] = set()
-        parent = self.parent(stage)
+        parent = self.parent(stage, build_args)
         if parent is not None:
             deps.add(parent.index)
         for ins in stage.instructions:
@@ -186,8 +186,11 @@ class Dockerfile:
                     deps.add(used.index)
         return deps
 
-    def reachable(self, target: str | None = None) -> set[int]:
-        """The stages BuildKit builds for the target: the final stage and all it depends on."""
+    def reachable(
+        self, target: str | None = None, build_args: Mapping[str, str] | None = None
+    ) -> set[int]:
+        """The stages BuildKit builds for the target: the final stage and all it depends on
+        (a build argument can change which stage a FROM line names)."""
         todo = [self.final(target).index]
         seen: set[int] = set()
         while todo:
@@ -195,7 +198,7 @@ class Dockerfile:
             if index in seen:
                 continue
             seen.add(index)
-            todo.extend(self.dependencies(self.stages[index]))
+            todo.extend(self.dependencies(self.stages[index], build_args))
         return seen
 
     def external_base(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> str:
@@ -209,7 +212,7 @@ class Dockerfile:
         """The images a build of TARGET needs from outside the Dockerfile, in order of use:
         the bases of the stages it builds (not scratch, not earlier stages)."""
         images: list[str] = []
-        for index in sorted(self.reachable(target)):
+        for index in sorted(self.reachable(target, build_args)):
             stage = self.stages[index]
             if self.parent(stage, build_args) is None:
                 image = self.base_name(stage, build_args)

@@ -68,3 +68,18 @@ def test_shellcheck_can_be_turned_off(tmp_path: Path) -> None:
     (tmp_path / ".slimstage.toml").write_text('shellcheck = "no"\n')
     with pytest.raises(UsageError, match="'shellcheck' must be true or false"):
         load(None, tmp_path)
+
+
+def test_a_file_that_leaves_a_setting_out_gets_its_default(tmp_path: Path) -> None:
+    path = tmp_path / ".slimstage.toml"
+    path.write_text('ignore = ["SS405"]\n')
+    config = load(None, tmp_path)
+    assert (config.shellcheck, config.failure_threshold) == (True, Severity.INFO)
+    assert config.source == str(path)  # named in messages about the settings
+
+
+def test_every_unknown_setting_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "conf.toml"
+    path.write_text("colour = true\nfancy = 1\n")
+    with pytest.raises(UsageError, match=r"unknown lint setting\(s\): colour, fancy$"):
+        load(path, tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,19 @@ def test_lint_checks_instructions_before_parsing() -> None:
 
 def test_read_crlf() -> None:
     assert read("-", stdin=io.BytesIO(b"FROM a\r\nRUN x\r\n")) == "FROM a\nRUN x\n"
+
+
+def test_a_file_over_the_size_limit_says_how_to_raise_it(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM a\n" + "RUN x\n" * 300)
+    with pytest.raises(UsageError) as info:
+        read(str(path), max_bytes=1000)
+    assert str(info.value) == (
+        f"{path}: 1.8kB is over the 1.0kB lint reads (fix: raise the limit with --max-file-size)"
+    )
+    with pytest.raises(UsageError) as info:
+        read("-", max_bytes=1000, stdin=io.BytesIO(b"FROM a\n" * 200))
+    assert str(info.value) == (
+        "-: more is over the 1.0kB lint reads (fix: raise the limit with --max-file-size)"
+    )
+    assert read(str(path), max_bytes=1807) == path.read_text()  # exactly at the limit

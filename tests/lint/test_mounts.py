@@ -33,3 +33,19 @@ def test_bind_and_secret_mounts_keep_nothing_out() -> None:
     ins = _run("--mount=type=bind,target=/var/cache/apt --mount=type=secret,target=/root/.cache")
     assert not kept_out(ins, "/var/cache/apt/archives")
     assert not kept_out(ins, "/root/.cache/pip")
+
+
+def test_a_mount_after_another_flag_and_a_target_holding_equals() -> None:
+    ins = _run("--network=host --mount=type=cache,target=/opt/a=b,id=pip=3")
+    assert mounts(ins) == [Mount("cache", "/opt/a=b")]
+
+
+def test_a_cache_on_the_root_keeps_everything_out() -> None:
+    assert kept_out(_run("--mount=type=cache,target=/"), "/var/cache/apt")
+
+
+def test_only_whole_path_components_are_under_a_target() -> None:
+    ins = _run("--mount=type=cache,target=/srv/X --mount=type=tmpfs,target=/opt")
+    assert kept_out(ins, "/srv/X/file")
+    assert not kept_out(ins, "/srv/Y")
+    assert not kept_out(ins, "/optX")

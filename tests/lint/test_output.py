@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import slimstage
+from slimstage.dockerfile import Instruction, Stage
 from slimstage.lint import output
-from slimstage.lint.rule import Finding, Severity
+from slimstage.lint.rule import Context, Finding, Rule, Severity
 from slimstage.lint.rules import all_rules
 from slimstage.lint.runner import lint_text
 
@@ -79,3 +82,130 @@ def test_sarif_describes_the_shellcheck_codes_it_reports() -> None:
         assert entry["shortDescription"]["text"]
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+
+
+def _no_findings(_ctx: Context) -> Iterator[tuple[Instruction | Stage, str]]:
+    return iter(())
+
+
+RULES = [Rule("SS901", Severity.ERROR, "A rule", _no_findings)]
+FINDINGS = [
+    Finding("SS901", Severity.ERROR, "Dockerfile", 3, "app", "first"),
+    Finding("SC2086", Severity.INFO, "Dockerfile", 5, None, "Double quote to prevent globbing."),
+    Finding("SC2086", Severity.INFO, "other/Dockerfile", 1, None, "a later message"),
+]
+
+
+def test_text_is_one_line_a_finding_with_the_stage_when_there_is_one() -> None:
+    assert output.text(FINDINGS[1:2]) == (
+        "Dockerfile:5 SC2086 info: Double quote to prevent globbing.\n"
+    )
+    assert output.text([]) == ""
+    assert output.text(FINDINGS[:2]) == (
+        "Dockerfile:3 SS901 error [stage app]: first\n"
+        "Dockerfile:5 SC2086 info: Double quote to prevent globbing.\n"
+    )
+
+
+def test_json_document_written_out() -> None:
+    expected = [
+        {
+            "code": "SS901",
+            "severity": "error",
+            "file": "Dockerfile",
+            "line": 3,
+            "stage": "app",
+            "message": "first",
+        },
+        {
+            "code": "SC2086",
+            "severity": "info",
+            "file": "Dockerfile",
+            "line": 5,
+            "stage": None,
+            "message": "Double quote to prevent globbing.",
+        },
+    ]
+    # indented by two, one key a line, as a person reading the file expects
+    assert output.to_json(FINDINGS[:2]) == json.dumps(expected, indent=2) + "\n"
+    assert output.to_json(FINDINGS[:2]).startswith('[\n  {\n    "code": "SS901",\n')
+
+
+def test_sarif_document_written_out() -> None:
+    docs = "https://github.com/slimstage/slimstage/blob/main/docs/rules/SS901.md"
+
+    def result(index: int, code: str, level: str, message: str, uri: str, line: int) -> object:
+        return {
+            "ruleId": code,
+            "ruleIndex": index,
+            "level": level,
+            "message": {"text": message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {"startLine": line},
+                    }
+                }
+            ],
+        }
+
+    expected = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "slimstage",
+                        "version": slimstage.__version__,
+                        "informationUri": "https://github.com/slimstage/slimstage",
+                        "rules": [
+                            {
+                                "id": "SS901",
+                                "name": "A rule",
+                                "shortDescription": {"text": "A rule"},
+                                "helpUri": docs,
+                                "defaultConfiguration": {"level": "error"},
+                            },
+                            {
+                                # described by the first message seen for the code
+                                "id": "SC2086",
+                                "name": "Double quote to prevent globbing.",
+                                "shortDescription": {"text": "Double quote to prevent globbing."},
+                                "helpUri": "https://www.shellcheck.net/wiki/SC2086",
+                                "defaultConfiguration": {"level": "note"},
+                            },
+                        ],
+                    }
+                },
+                "results": [
+                    result(0, "SS901", "error", "first", "Dockerfile", 3),
+                    result(1, "SC2086", "note", FINDINGS[1].message, "Dockerfile", 5),
+                    result(1, "SC2086", "note", "a later message", "other/Dockerfile", 1),
+                ],
+            }
+        ],
+    }
+    assert output.sarif(FINDINGS, RULES) == json.dumps(expected, indent=2) + "\n"
+
+
+def test_sarif_levels_of_each_severity() -> None:
+    levels = {}
+    for severity in Severity:
+        finding = Finding("SS901", severity, "D", 1, None, "m")
+        rule = Rule("SS901", severity, "t", _no_findings)
+        document = json.loads(output.sarif([finding], [rule]))
+        run = document["runs"][0]
+        assert (
+            run["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"]
+            == (run["results"][0]["level"])
+        )
+        levels[severity.name] = run["results"][0]["level"]
+    assert levels == {"STYLE": "note", "INFO": "note", "WARNING": "warning", "ERROR": "error"}
+
+
+def test_characters_up_to_0xff_escape_as_x_and_above_as_u() -> None:
+    assert output.escape("\x9f") == "\\x9f"  # the last C1 control
+    assert output.escape("a\u2028b\u2069") == "a\\u2028b\\u2069"
+    assert output.escape("\xff\u0100é") == "\xff\u0100é"  # printable: left alone

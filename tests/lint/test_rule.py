@@ -104,6 +104,7 @@ def test_unquote_removes_one_matching_pair() -> None:
     assert unquote("'x'") == "x"
     assert unquote("\"x'") == "\"x'"
     assert unquote('"') == '"'
+    assert unquote("XabX") == "XabX"  # only quotes are quotes
 
 
 def _check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
@@ -124,3 +125,8 @@ def test_an_unusable_onbuild_is_refused_before_any_rule_runs() -> None:
     df = parse("FROM debian:12\nONBUILD FROM python:3.13-slim\n", "F")
     with pytest.raises(UsageError, match="F:2: FROM is not allowed inside ONBUILD"):
         Context(df, df.final(), frozenset(df.reachable()), True)
+
+
+def test_an_arg_default_may_hold_an_equals_sign() -> None:
+    ctx = _context("FROM debian:12\nARG OPTS=--x=1 EMPTY=\nRUN true\n")
+    assert ctx.environment(_at(ctx, 3)) == {"OPTS": "--x=1", "EMPTY": ""}

@@ -155,3 +155,42 @@ def test_a_shellcheck_that_hangs_becomes_a_finding(
     [skipped] = [f for f in lint_text("FROM debian:12\nRUN echo $x\n") if f.code == "SS502"]
     assert skipped.line == 2
     assert skipped.message == "ShellCheck stopped: no result within 0.5 s"
+
+
+OPTIONS_TEXT = (
+    "ARG TAG\nARG DB_PASSWORD=hunter2\n"
+    "FROM debian:${TAG} AS dev\nRUN apt-get install -y gcc\n"
+    "FROM debian:12\nRUN echo $x\n"
+)
+
+
+def test_lint_file_passes_every_option_on(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(OPTIONS_TEXT)
+    found = lint_file(
+        path, target="dev", ignore=["SS311"], build_args={"TAG": "12"}, run_shellcheck=False
+    )
+    assert [(f.code, f.line, f.stage) for f in found] == [
+        ("SS402", 2, None),  # a global ARG belongs to no stage
+        ("SS401", 3, "dev"),
+        ("SS405", 3, "dev"),
+        ("SS101", 4, "dev"),  # the target is the image
+        ("SS103", 4, "dev"),
+        ("SS205", 5, "1"),  # the last stage, unnamed, is known by its index
+    ]
+    # without the build argument, FROM debian:${TAG} has no tag (SS306), and ShellCheck runs
+    codes = {(f.code, f.line) for f in lint_file(path)}
+    assert {("SS306", 3), ("SC2154", 6), ("SS311", 4)} <= codes
+
+
+def test_a_plain_dockerignore_in_the_folder_counts(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.13-slim\nCOPY . /app\n")
+    (tmp_path / ".dockerignore").write_text("*\n")
+    assert has_dockerignore(dockerfile)
+
+
+def test_shellcheck_findings_name_their_stage() -> None:
+    text = "FROM debian:12 AS build\nRUN echo $x\nFROM debian:12\nRUN echo $y\n"
+    found = {(f.code, f.line, f.stage) for f in lint_text(text) if f.code == "SC2154"}
+    assert found == {("SC2154", 2, "build"), ("SC2154", 4, "1")}

@@ -55,3 +55,15 @@ def test_a_long_chain_with_an_env_in_every_stage() -> None:
     assert not scopes.visible(f"V{last}", last, 0)  # declared at position 0: not before it
     assert scopes.visible(f"V{last}", last, 1)
     assert not scopes.visible(f"V{last}", 5, 0)
+
+
+def test_an_env_set_in_two_separate_chains_reaches_both() -> None:
+    text = (
+        "FROM a AS one\nENV X=1\nFROM one AS two\nENV X=2\nFROM two AS three\n"
+        "FROM b AS other\nENV X=3\nFROM other AS last\n"
+    )
+    scopes = Scopes(parse(text))
+    one, two, three, other, last = range(5)
+    assert [scopes.visible("X", stage, 0) for stage in (two, three, last)] == [True] * 3
+    assert not scopes.visible("X", one, 0)
+    assert not scopes.visible("X", other, 0)

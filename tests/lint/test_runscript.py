@@ -154,3 +154,15 @@ def test_a_heredoc_given_to_a_shell_is_its_script() -> None:
     # data for another program: the shell still expands $z in it before python3 reads it
     assert python.text == "python3 <<EOF\nprint('$z')\nEOF"
     assert _line(python, "$z") == 9
+
+
+def test_a_heredoc_read_by_a_script_the_shell_runs_is_data() -> None:
+    # `bash script.sh` runs script.sh; the heredoc is its standard input, not bash's script
+    [script] = _scripts("FROM debian:12\nRUN bash script.sh <<EOF\nhello $x\nEOF\n")
+    assert script.text == "bash script.sh <<EOF\nhello $x\nEOF"
+
+
+def test_an_onbuild_run_in_exec_form_runs_no_shell() -> None:
+    text = 'FROM debian:12\nONBUILD RUN ["sh", "-c", "echo $x"]\nONBUILD RUN  echo $y\n'
+    [script] = _scripts(text)
+    assert (script.text, script.instruction.line) == ("echo $y", 3)

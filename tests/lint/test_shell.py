@@ -243,3 +243,10 @@ def test_heredoc_and_exec_form() -> None:
     heredoc = _run("RUN <<EOF\napt-get update\napt-get install -y curl\nEOF")
     assert shell.commands(heredoc) == [["apt-get", "update"], ["apt-get", "install", "-y", "curl"]]
     assert shell.commands(_run('RUN ["pip", "install", "x y"]')) == [["pip", "install", "x y"]]
+
+
+def test_a_value_may_hold_an_equals_sign() -> None:
+    run = _run("RUN export PIP_OPTS=--index-url=x && FLAGS=-O2=3 pip install y")
+    assert list(shell.with_environment(run)) == [
+        (["pip", "install", "y"], {"PIP_OPTS": "--index-url=x", "FLAGS": "-O2=3"})
+    ]

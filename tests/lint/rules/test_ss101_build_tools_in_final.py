@@ -65,3 +65,23 @@ def test_an_onbuild_trigger_installs_in_the_child_image() -> None:
     [finding] = findings(text, "SS101")
     assert finding.line == 2
     assert "ONBUILD trigger: runs in the image built FROM this one" in finding.message
+
+
+def test_a_versioned_compiler_is_a_build_tool() -> None:
+    text = "FROM debian:trixie-slim\nRUN apt-get install -y --no-install-recommends gcc-12 g++-12\n"
+    [finding] = findings(text, "SS101")
+    assert "(gcc-12, g++-12)" in finding.message
+    # the runtime support library named after the compiler is not a build tool
+    assert lines("FROM debian:trixie-slim\nRUN apt-get install -y gcc-12-base\n", "SS101") == []
+
+
+def test_a_versioned_runtime_package_is_not_a_build_tool() -> None:
+    # postgresql-16 drops its version to "postgresql": no build-only name, so no finding
+    text = "FROM debian:trixie-slim\nRUN apt-get install -y postgresql-16 libpq5:amd64=16.4-1\n"
+    assert lines(text, "SS101") == []
+
+
+def test_architecture_and_pins_are_dropped_before_matching() -> None:
+    text = "FROM debian:trixie-slim\nRUN apt-get install -y GCC:arm64=4:14.2.0-1 make=4.4.1-2\n"
+    [finding] = findings(text, "SS101")
+    assert "(GCC:arm64, make)" in finding.message

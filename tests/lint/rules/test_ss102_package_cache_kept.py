@@ -89,3 +89,21 @@ def test_apk_cache_mount_and_removal() -> None:
     assert lines(mount, "SS102") == []
     removed = "FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*\n"
     assert lines(removed, "SS102") == []
+
+
+def test_removing_docker_clean_in_the_installing_run_itself_keeps_debs() -> None:
+    text = (
+        "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt "
+        "rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install -y x\n"
+    )
+    [finding] = findings(text, "SS102")
+    assert (finding.line, "line 2" in finding.message) == (2, True)
+
+
+def test_an_earlier_trigger_that_removes_docker_clean_counts_for_a_later_trigger() -> None:
+    triggers = (
+        "FROM debian:12\nONBUILD RUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
+        "ONBUILD RUN apt-get update && apt-get install -y x\n"
+    )
+    [debs] = [f for f in findings(triggers, "SS102") if ".deb" in f.message]
+    assert (debs.line, "line 2" in debs.message) == (3, True)

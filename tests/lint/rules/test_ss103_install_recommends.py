@@ -36,3 +36,12 @@ def test_recommends_turned_off_in_apt_configuration_earlier() -> None:
 
 def test_onbuild_trigger() -> None:
     assert lines("FROM debian:12\nONBUILD RUN apt install -y curl\n", "SS103") == [2]
+
+
+def test_only_a_run_that_writes_the_setting_turns_recommends_off() -> None:
+    text = (
+        "FROM debian:12\nRUN echo hello\n"
+        'LABEL note="APT::Install-Recommends false"\n'
+        "RUN apt-get install -y curl\n"
+    )
+    assert lines(text, "SS103") == [4]

@@ -31,3 +31,14 @@ def test_only_the_image_and_triggers() -> None:
     assert lines(builder, "SS109") == []
     trigger = "FROM debian:12\nONBUILD RUN useradd -u 100001 app\n"
     assert lines(trigger, "SS109") == [2]
+
+
+def test_the_uid_may_come_last_and_a_dangling_flag_is_no_uid() -> None:
+    assert lines("FROM debian:12\nRUN useradd app -u 100001\n", "SS109") == [2]
+    assert lines("FROM debian:12\nRUN useradd app -u\n", "SS109") == []
+
+
+def test_only_a_short_option_cluster_with_l_is_no_log_init() -> None:
+    # a user name or a long option with an l in it is not -l
+    for command in ("useradd -u 100001 clerk", "useradd --shell /bin/sh -u 100001 app"):
+        assert lines(f"FROM debian:12\nRUN {command}\n", "SS109") == [2], command

@@ -22,3 +22,9 @@ def test_index_out_of_range_and_images_are_fine() -> None:
     assert lines("FROM debian:12\nFROM debian:12\nCOPY --from=5 /a /a\n", "SS201") == [3]
     assert lines("FROM debian:12\nCOPY --from=nginx:1.27 /etc/nginx /x\n", "SS201") == []
     assert lines("FROM debian:12 AS b\nFROM debian:12\nCOPY --from=0 /a /a\n", "SS201") == []
+
+
+def test_image_references_by_path_digest_or_tag_and_a_capitalised_typo() -> None:
+    for ref in ("ghcr.io/org/tool", "busybox@sha256:0123", "busybox:1.36"):
+        assert lines(f"FROM debian:12\nCOPY --from={ref} /a /a\n", "SS201") == [], ref
+    assert lines("FROM debian:12 AS b\nFROM debian:12\nCOPY --from=Xb /a /a\n", "SS201") == [3]

@@ -32,3 +32,9 @@ def test_own_name_set_twice_in_one_env() -> None:
 def test_value_from_an_unrelated_stage_does_not_count() -> None:
     text = "FROM debian:12 AS a\nENV A=0\nFROM debian:12\nENV A=1 B=$A\n"
     assert lines(text, "SS307") == [4]
+
+
+def test_an_arg_of_the_parent_stage_gives_no_value_in_the_child() -> None:
+    # ARGs end with their stage: in the child, A has no earlier value, so B gets an empty one
+    text = "FROM debian:12 AS a\nARG A=0\nFROM a\nENV A=1 B=$A\n"
+    assert lines(text, "SS307") == [4]

@@ -44,3 +44,18 @@ def test_the_last_shell_and_the_stage_chain_decide() -> None:
 def test_or_quoted_bars_and_exec_form_are_not_pipes() -> None:
     for run in ("RUN a || b\n", 'RUN echo "a|b"\n', 'RUN ["sh", "-c", "a | b"]\n'):
         assert lines("FROM python:3.13-slim\n" + run, "SS309") == [], run
+
+
+def test_set_e_is_not_pipefail_and_only_short_option_clusters_hold_o() -> None:
+    for shell in ('["/bin/bash", "-e", "pipefail", "-c"]', '["/bin/bash", "--login", "pipefail"]'):
+        assert lines(f"FROM python:3.13-slim\nSHELL {shell}\n{PIPE}", "SS309") == [3], shell
+
+
+def test_instructions_between_shell_and_run_do_not_change_the_shell() -> None:
+    text = 'FROM python:3.13-slim\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nENV X=1\n'
+    assert lines(text + PIPE, "SS309") == []
+
+
+def test_a_windows_path_to_the_shell() -> None:
+    shell = '["C:\\\\Windows\\\\System32\\\\cmd.exe", "/S", "/C"]'
+    assert lines(f"FROM python:3.13-slim\nSHELL {shell}\n{PIPE}", "SS309") == []

@@ -58,3 +58,23 @@ def test_every_stage_and_triggers() -> None:
     text = "FROM python:3.13-slim AS b\nRUN pip install six\nFROM python:3.13-slim\n"
     assert lines(text, "SS310") == [2]
     assert lines("FROM python:3.13-slim\nONBUILD RUN pip install six\n", "SS310") == [2]
+
+
+@pytest.mark.parametrize(
+    ("package", "pinned"),
+    [
+        # the user in front of the host is no ref
+        ("git+ssh://git@github.com/o/r.git", False),
+        ("git+ssh://git@github.com/o/r.git@v1.2", True),
+        # a ref may hold a slash
+        ("git+https://github.com/o/r.git@release/1.0", True),
+        # an @ in the fragment is no ref either
+        ("git+https://github.com/o/r.git#egg=r&subdirectory=a@b", False),
+        # a wheel or sdist file is one version of a package
+        ("app-1.0-py3-none-any.whl", True),
+        ("XStatic", False),
+    ],
+)
+def test_what_pins_a_vcs_url_or_a_file(package: str, pinned: bool) -> None:
+    text = f"FROM python:3.13-slim\nRUN pip install {package}\n"
+    assert (lines(text, "SS310") == []) is pinned

@@ -29,3 +29,10 @@ def test_apt_too_every_stage_and_triggers() -> None:
     assert lines(builder, "SS311") == [2]
     assert lines("FROM debian:12\nONBUILD RUN apt-get install -y gcc\n", "SS311") == [2]
     assert lines("FROM debian:12\nRUN apt-get update && apt-get upgrade -y\n", "SS311") == []
+
+
+def test_the_first_word_after_install_and_the_word_after_an_option_value() -> None:
+    # `-t release` takes a value; the package after it is read again
+    text = "FROM debian:12\nRUN apt-get install curl -t bookworm-backports wget\n"
+    [finding] = findings(text, "SS311")
+    assert "curl, wget" in finding.message

@@ -28,3 +28,9 @@ def test_each_install_apt_every_stage_and_triggers() -> None:
     assert lines("FROM debian:12\nRUN apt install curl\n", "SS312") == [2]
     assert lines("FROM debian:12 AS b\nRUN apt-get install x\nFROM debian:12\n", "SS312") == [2]
     assert lines("FROM debian:12\nONBUILD RUN apt-get install x\n", "SS312") == [2]
+
+
+def test_quiet_twice_assumes_yes_in_each_spelling() -> None:
+    for flags in ("--quiet=2", "-q -q", "--quiet --quiet"):
+        text = f"FROM debian:12\nRUN apt-get {flags} install curl\n"
+        assert lines(text, "SS312") == [], flags

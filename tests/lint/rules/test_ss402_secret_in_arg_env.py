@@ -33,3 +33,13 @@ def test_global_args_and_onbuild_triggers() -> None:
     found = findings(text, "SS402")
     assert [f.line for f in found] == [1, 3]
     assert "ONBUILD" in found[1].message
+
+
+def test_names_that_end_in_a_secret_word_and_every_env_pair() -> None:
+    for name in ("DBPASSWORD", "APISECRET", "GHTOKEN"):
+        assert lines(f"FROM debian:12\nARG {name}\n", "SS402") == [2], name
+    # a default holding "=" does not change the name; the third pair of an ENV is read too
+    assert lines("FROM debian:12\nARG TOKEN=a=b\n", "SS402") == [2]
+    assert lines("FROM debian:12\nENV A=1 B=2 API_TOKEN=x\n", "SS402") == [2]
+    # values are not names
+    assert lines("FROM debian:12\nENV MODE=secret LEVEL=token\n", "SS402") == []
