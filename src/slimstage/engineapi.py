@@ -77,8 +77,8 @@ class RunningContainer(Protocol):
     def follow(self, on_line: Callable[[str], None]) -> None: ...
 
 
-class ContainerEngine(Protocol):
-    """What compare and its smoke tests need from an engine."""
+class ImageBuilder(Protocol):
+    """Building and inspecting images: what every feature that builds needs from an engine."""
 
     def build(
         self,
@@ -93,6 +93,11 @@ class ContainerEngine(Protocol):
         on_line: Callable[[str], None] | None = None,
     ) -> BuildResult: ...
     def inspect_image(self, ref: str) -> dict[str, Any] | None: ...
+
+
+class ContainerEngine(ImageBuilder, Protocol):
+    """What compare and its smoke tests need from an engine."""
+
     def saved(self, ref: str) -> AbstractContextManager[IO[bytes]]: ...
     def container(self, spec: RunSpec) -> AbstractContextManager[RunningContainer]: ...
     def network(self, labels: Mapping[str, str]) -> AbstractContextManager[str]: ...

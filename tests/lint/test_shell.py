@@ -250,3 +250,21 @@ def test_a_value_may_hold_an_equals_sign() -> None:
     assert list(shell.with_environment(run)) == [
         (["pip", "install", "y"], {"PIP_OPTS": "--index-url=x", "FLAGS": "-O2=3"})
     ]
+
+
+def test_operands_skip_options_and_the_values_of_options_written_apart() -> None:
+    args = [
+        "apt-get",
+        "-o",
+        "Dpkg::Options=x",
+        "install",
+        "-y",
+        "-t",
+        "trixie",
+        "curl",
+        "-q",
+        "git",
+    ]
+    assert shell.operands(args, "install", {"-t", "-o"}) == ["curl", "git"]
+    # an option value that looks like a package is not one; with no value options it would be
+    assert shell.operands(args, "install", set()) == ["trixie", "curl", "git"]

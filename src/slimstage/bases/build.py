@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from slimstage import proc
 from slimstage.bases.catalog import (
@@ -30,30 +30,17 @@ from slimstage.bases.catalog import (
 )
 from slimstage.bases.rootfs import EXTRA_CA_PATH, pack_rootfs, slim_rootfs
 from slimstage.bases.trust import BUILD, KEEP, ca_fingerprint, describe_ca, judge
-from slimstage.engine import BuildResult
+from slimstage.engineapi import ImageBuilder
 from slimstage.errors import BaseImageMissing, UsageError
 from slimstage.options import BaseBuildOptions
 
 
-class StandInEngine(Protocol):
+class StandInEngine(ImageBuilder, Protocol):
     """What building the stand-ins needs from an engine (slimstage.engine.Engine has it)."""
 
-    def inspect_image(self, ref: str) -> dict[str, Any] | None: ...
     def tag(self, ref: str, new_tag: str) -> None: ...
     def remove_if_unused(self, image_id: str) -> bool: ...
     def import_rootfs(self, tarball: Path, *, tag: str, changes: Sequence[str]) -> str: ...
-    def build(
-        self,
-        *,
-        dockerfile: Path,
-        context: Path,
-        tag: str,
-        labels: Mapping[str, str] | None = None,
-        build_args: Mapping[str, str] | None = None,
-        target: str | None = None,
-        no_cache: bool = False,
-        on_line: Callable[[str], None] | None = None,
-    ) -> BuildResult: ...
 
 
 def default_ca_bundle() -> Path | None:

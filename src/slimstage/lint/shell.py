@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from slimstage.dockerfile import Instruction
@@ -143,6 +143,21 @@ def invocations(ins: Instruction, program: str, sub: str | None = None) -> Itera
             if not positional or positional[0] != sub:
                 continue
         yield list(args)
+
+
+def operands(args: list[str], sub: str, value_options: Collection[str]) -> list[str]:
+    """The words after the first SUB in ARGS that are neither options nor the values of
+    VALUE_OPTIONS (options written apart from their value)."""
+    out = []
+    skip = False
+    for arg in args[args.index(sub) + 1 :]:
+        if skip:
+            skip = False
+        elif arg in value_options:
+            skip = True
+        elif not arg.startswith("-"):
+            out.append(arg)
+    return out
 
 
 def packages(args: list[str], sub: str) -> list[str]:

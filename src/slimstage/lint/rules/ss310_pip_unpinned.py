@@ -40,19 +40,6 @@ def _pinned(package: str) -> bool:
     return "/" in package or "$" in package
 
 
-def _packages(args: list[str]) -> list[str]:
-    out = []
-    skip = False
-    for arg in args[args.index("install") + 1 :]:
-        if skip:
-            skip = False
-        elif arg in VALUE_OPTIONS:
-            skip = True
-        elif not arg.startswith("-"):
-            out.append(arg)
-    return out
-
-
 def _unpinned(words: list[str]) -> list[str]:
     args = shell.pip_args(words)
     if args is None:
@@ -64,7 +51,7 @@ def _unpinned(words: list[str]) -> list[str]:
         return []
     if any(a in FILE_OPTIONS or a.split("=", 1)[0] in FILE_OPTIONS for a in args):
         return []
-    return [p for p in _packages(args) if not _pinned(p)]
+    return [p for p in shell.operands(args, "install", VALUE_OPTIONS) if not _pinned(p)]
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:

@@ -25,24 +25,11 @@ VALUE_OPTIONS = {
 }
 
 
-def _packages(args: list[str]) -> list[str]:
-    out = []
-    skip = False
-    for arg in args[args.index("install") + 1 :]:
-        if skip:
-            skip = False
-        elif arg in VALUE_OPTIONS:
-            skip = True
-        elif not arg.startswith("-"):
-            out.append(arg)
-    return out
-
-
 def _unpinned(ins: Instruction) -> list[str]:
     found = []
     for program in ("apt-get", "apt"):
         for args in shell.invocations(ins, program, "install"):
-            for package in _packages(args):
+            for package in shell.operands(args, "install", VALUE_OPTIONS):
                 if not ("=" in package or "/" in package or package.endswith(".deb")):
                     found.append(package)
     return found
