@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from slimstage.analyze import analysis, analyzepage
+from slimstage.analyze.secrets import Secret
 from slimstage.image import archive
 from tests import browser
+from tests.analyze.test_report import RESULT
 from tests.conftest import run_cli
 from tests.imagebuild import ImageSpec, docker_classic
 
@@ -135,3 +138,19 @@ def test_analyze_html_of_a_demo_image_loads_in_chromium(
     assert re.search(r"<title>gcc-14[-a-z0-9]* \(dpkg\): ", treemap.group(0))
     shot = browser.screenshot(report, "analyze-report-demo", height=1800)
     print(f"screenshot: {shot}")
+
+
+def test_the_whole_page_body() -> None:
+    # RESULT of the text report's tests, drawn: tiles largest first (gcc-14 and /usr/share/ tie
+    # at 300 kB and keep their order), bars in proportion (400 kB of waste is the full 640 px,
+    # 100 kB a quarter; layer 1 is 0.8/1.2 of layer 0's 640 px), every secret with its place.
+    secrets = [
+        Secret("dotenv", "file", 1, "/app/.env", False),
+        Secret("private key", "file", 2, "/root/.ssh/id_rsa", True),
+        Secret("github token", "env", None, "GITHUB_TOKEN", True),
+    ]
+    page = analyzepage.render(
+        replace(RESULT, secrets=secrets), {"/usr/share": 300_000, "/app": 20_000}
+    )
+    body = page[page.index("<body>") :].replace("><", ">\n<")
+    assert body == (Path(__file__).parent / "expected" / "analyze-page-body.html").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from slimstage.analyze import diffreport
@@ -53,3 +54,16 @@ def test_names_from_the_images_are_escaped(tmp_path: Path) -> None:
     for text in (diffreport.diff_table(hostile), diffreport.diff_markdown(hostile)):
         assert "\x1b" not in text
         assert "a\\x1b[2J" in text
+
+
+EXPECTED = Path(__file__).parent / "expected"
+
+
+def test_the_whole_table_and_markdown(tmp_path: Path) -> None:
+    # The expected files were checked line by line against SINGLE and RUNTIME: only in A, gcc-14's
+    # two files (5000 + 9000 bytes) and four unowned ones (dpkg's status 186, libpq5.list 43,
+    # /etc/changed 40, gcc-14's list 33 = 302 B); only in B, 61 + 41 + 20 + 9 = 131 B; moved,
+    # libpq's 3000 B and Flask's three files (35 + 30 + 20) = 3085 B; app.py is in both.
+    result = replace(_diff(tmp_path), a="single.tar", b="runtime.tar")
+    assert diffreport.diff_table(result) == (EXPECTED / "diff.txt").read_text()
+    assert diffreport.diff_markdown(result) == (EXPECTED / "diff.md").read_text()

@@ -122,3 +122,108 @@ def test_control_characters_from_the_image_are_escaped_in_text_and_markdown() ->
         assert "\\x1b]0;owned\\x07\\nSecrets: (none)\\xff" in text
         text.encode("utf-8")  # no surrogates left: printing cannot fail
         assert not any(line.startswith("Secrets: (none)") for line in text.splitlines())
+
+
+CUT = "RUN " + "x" * 65 + "…"  # the first 70 characters of a longer command
+
+# Every line, as a reader sees it; the figures are RESULT's, worked out by hand: yours = total
+# minus the base's (leftovers 300 kB - 100 kB, unowned 1.15 MB - 1.0 MB), long commands cut at 70.
+TABLE = (
+    "image: demo:1 (docker-archive (classic)), 2 layers\n"
+    "stored 2.0MB, visible 1.5MB, wasted 500.0kB, efficiency 75.00%\n"
+    "base image: the first 1 layers are ... (base image layers)\n"
+    "yours (what editing this Dockerfile can change): visible 500.0kB, wasted 400.0kB\n"
+    "dive-compatible: efficiency 81.2500%, inefficient bytes 600000\n"
+    "digests verified: config\n"
+    "\n"
+    "Layers:\n"
+    "#  from   size     added  modified  deleted  hidden later  created by\n"
+    "-  -----  -------  -----  --------  -------  ------------  " + "-" * 70 + "\n"
+    "0  base   1.2MB    1      0         0        100.0kB       ADD rootfs /\n"
+    "1  yours  800.0kB  1      3         1        0B            " + CUT + "\n"
+    "\n"
+    "Waste by cause (bytes stored, then hidden):\n"
+    "cause        yours    from base\n"
+    "-----------  -------  ---------\n"
+    "overwritten  400.0kB  0B\n"
+    "whiteout     0B       100.0kB\n"
+    "\n"
+    "Leftovers (build-only content in the final filesystem):\n"
+    "category   yours    from base  files  largest\n"
+    "---------  -------  ---------  -----  ---------------\n"
+    "compilers  200.0kB  100.0kB    4      /usr/bin/gcc-14\n"
+    "\n"
+    "Largest owners:\n"
+    "package       version    manager  yours    from base  files\n"
+    "------------  ---------  -------  -------  ---------  -----\n"
+    "gcc-14        14.2.0-19  dpkg     300.0kB  0B         4\n"
+    "flask         3.1.3      python   50.0kB   0B         20\n"
+    "(no package)  -          -        150.0kB  1.0MB      -\n"
+    "\n"
+    "Secrets (names only, never values):\n"
+    "kind    where      layer  still visible\n"
+    "------  ---------  -----  --------------------------------------\n"
+    "dotenv  /app/.env  1      no (deleted later, still in the layer)\n"
+    "\n"
+    "Largest files:\n"
+    "path             bytes\n"
+    "---------------  -------\n"
+    "/usr/bin/gcc-14  250.0kB\n"
+)
+
+MARKDOWN = (
+    "- image: demo:1 (docker-archive (classic)), 2 layers\n"
+    "- stored 2.0MB, visible 1.5MB, wasted 500.0kB, efficiency 75.00%\n"
+    "- base image: the first 1 layers are ... (base image layers)\n"
+    "- yours (what editing this Dockerfile can change): visible 500.0kB, wasted 400.0kB\n"
+    "- dive-compatible: efficiency 81.2500%, inefficient bytes 600000\n"
+    "- digests verified: config\n"
+    "\n"
+    "### Layers\n"
+    "\n"
+    "| # | from | size | added | modified | deleted | hidden later | created by |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    "| 0 | base | 1.2MB | 1 | 0 | 0 | 100.0kB | ADD rootfs / |\n"
+    "| 1 | yours | 800.0kB | 1 | 3 | 1 | 0B | " + CUT + " |\n"
+    "\n"
+    "### Waste by cause (bytes stored, then hidden)\n"
+    "\n"
+    "| cause | yours | from base |\n"
+    "| --- | --- | --- |\n"
+    "| overwritten | 400.0kB | 0B |\n"
+    "| whiteout | 0B | 100.0kB |\n"
+    "\n"
+    "### Leftovers (build-only content in the final filesystem)\n"
+    "\n"
+    "| category | yours | from base | files | largest |\n"
+    "| --- | --- | --- | --- | --- |\n"
+    "| compilers | 200.0kB | 100.0kB | 4 | /usr/bin/gcc-14 |\n"
+    "\n"
+    "### Largest owners\n"
+    "\n"
+    "| package | version | manager | yours | from base | files |\n"
+    "| --- | --- | --- | --- | --- | --- |\n"
+    "| gcc-14 | 14.2.0-19 | dpkg | 300.0kB | 0B | 4 |\n"
+    "| flask | 3.1.3 | python | 50.0kB | 0B | 20 |\n"
+    "| (no package) | - | - | 150.0kB | 1.0MB | - |\n"
+    "\n"
+    "### Secrets (names only, never values)\n"
+    "\n"
+    "| kind | where | layer | still visible |\n"
+    "| --- | --- | --- | --- |\n"
+    "| dotenv | /app/.env | 1 | no (deleted later, still in the layer) |\n"
+    "\n"
+    "### Largest files\n"
+    "\n"
+    "| path | bytes |\n"
+    "| --- | --- |\n"
+    "| /usr/bin/gcc-14 | 250.0kB |\n"
+)
+
+
+def test_the_whole_table() -> None:
+    assert report.analysis_table(RESULT) == TABLE
+
+
+def test_the_whole_markdown() -> None:
+    assert report.analysis_markdown(RESULT) == MARKDOWN

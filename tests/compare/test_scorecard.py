@@ -127,3 +127,51 @@ def test_markdown_is_a_table_with_one_row_per_variant() -> None:
     assert len(table_lines) == 2 + len(RESULTS)
     assert table_lines[1].startswith("| --- |")
     assert "- smallest working image: slim" in text
+
+
+def _varied(
+    name: str, size: int, cold: float, warm: float, ready: float, memory: int
+) -> VariantResult:
+    base = _result(name, size)
+    smoke = Smoke(True, ready, memory, 200, "")
+    return VariantResult(
+        **{
+            **base.__dict__,
+            "compressed_bytes": size // 4,
+            "build_seconds_cold": cold,
+            "build_seconds_warm": warm,
+            "smoke": smoke,
+        }
+    )
+
+
+VARIED = [
+    _varied("Dockerfile", 400_000_000, 80.0, 4.0, 0.3, 40_000_000),
+    VariantResult(
+        **{
+            **_varied("runtime", 80_000_000, 60.0, 1.2, 1.5, 25_000_000).__dict__,
+            "layers": 4,
+            "stand_in_base": False,
+            "base": "slimstage/python:3.13-runtime",
+        }
+    ),
+]
+
+
+def test_the_whole_table_with_a_different_figure_in_every_cell() -> None:
+    # worked out by hand: 80 MB is 20% of 400 MB (-80%); compressed is a quarter of the size;
+    # warm rebuilds 4.0/80.0 = 5% and 1.2/60.0 = 2%
+    assert scorecard.table(VARIED).splitlines() == [
+        "variant     size     vs base   compressed  layers  cold build  warm build  ready  memory"
+        "  smoke  base",
+        "----------  -------  --------  ----------  ------  ----------  ----------  -----  ------"
+        "  -----  -----------------------------",
+        "Dockerfile  400.0MB  baseline  100.0MB     5       80.0s       4.0s        0.3s   40.0MB"
+        "  ok     python:3.13-slim (stand-in)",
+        "runtime     80.0MB   -80%      20.0MB      4       60.0s       1.2s        1.5s   25.0MB"
+        "  ok     slimstage/python:3.13-runtime",
+        "",
+        "smallest working image: runtime, 80.0MB = 20% of Dockerfile (400.0MB)",
+        "warm rebuild of Dockerfile after an app edit: 5% of its cold build",
+        "warm rebuild of runtime after an app edit: 2% of its cold build",
+    ]

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from slimstage import htmlpage, treemap
 from slimstage.analyze.analysis import Analysis
+from slimstage.analyze.secrets import Secret
 from slimstage.htmlpage import GREY, PALETTE, BarPiece, esc
 from slimstage.units import human_bytes
 
@@ -112,6 +113,13 @@ def _layers(a: Analysis) -> str:
     return htmlpage.bars("layer-sizes", rows, "File bytes each layer stores") + table
 
 
+def _secret_place(secret: Secret) -> str:
+    if secret.where != "file":
+        return f"image {secret.where}"
+    layer = "" if secret.layer is None else f"layer {secret.layer}, "
+    return layer + ("still in the image" if secret.visible else "deleted later, still in the layer")
+
+
 def _lists(a: Analysis) -> str:
     leftovers = htmlpage.table(
         ("category", "bytes", "files", "largest"),
@@ -131,8 +139,15 @@ def _lists(a: Analysis) -> str:
         [[f"<code>{esc(t.path)}</code>", esc(human_bytes(t.bytes))] for t in a.top],
         numeric={1},
     )
-    secrets = "".join(f"<li>{esc(s.kind)}: <code>{esc(s.name)}</code></li>" for s in a.secrets)
-    found = f"<h2>Secrets (path and layer only)</h2><ul>{secrets}</ul>" if secrets else ""
+    secrets = "".join(
+        f"<li>{esc(s.kind)}: <code>{esc(s.name)}</code> ({esc(_secret_place(s))})</li>"
+        for s in a.secrets
+    )
+    found = (
+        f"<h2>Secrets (names and places only, never values)</h2><ul>{secrets}</ul>"
+        if secrets
+        else ""
+    )
     return f"<h2>Build-only leftovers</h2>{leftovers}<h2>Largest files</h2>{top}{found}"
 
 
