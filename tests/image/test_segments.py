@@ -122,3 +122,57 @@ def test_a_broken_last_part_is_a_usage_error(
     path = _archive(tmp_path / "a.tar", LAYER[: -len(craft.END)] + bytes(512 * 3)[:100])
     with pytest.raises(UsageError, match=r"l/layer\.tar: "):
         _read(path)
+
+
+def _cut(tmp_path: Path, layer: bytes, near: int) -> int | None:
+    (tmp_path / "layer").write_bytes(layer)
+    with (tmp_path / "layer").open("rb") as handle:
+        return segments._cut_near(handle.fileno(), 0, near)
+
+
+def test_the_cut_is_the_first_header_at_or_after_the_block_of_near(tmp_path: Path) -> None:
+    # members of 1024 bytes: a header, then one block of data
+    layer = craft.tar(*(craft.member(f"f{i}", b"d" * 512) for i in range(8)))
+    assert _cut(tmp_path, layer, 3 * 1024) == 3 * 1024
+    assert _cut(tmp_path, layer, 3 * 1024 + 511) == 3 * 1024  # the header's own block
+    assert _cut(tmp_path, layer, 3 * 1024 + 512) == 4 * 1024  # inside the data: the next one
+    # no header after the last member: nothing to cut at
+    assert _cut(tmp_path, layer, 7 * 1024 + 512) is None
+
+
+def test_the_cut_takes_every_extended_header_of_its_member(tmp_path: Path) -> None:
+    lead = craft.member("f0", b"d" * 512)  # 1024 bytes
+    extended = craft.pax({"path": "x" * 300}) + craft.pax({"linkpath": "y" * 700}, name="L2")
+    # pax header 1: header + 1 block; pax header 2: header + 2 blocks; then the member
+    layer = craft.tar(lead, extended, craft.member("p", b"!"), craft.member("after", b"a"))
+    member_at = 1024 + 1024 + 1536
+    for near in (1024, 1024 + 600, member_at, member_at + 100):
+        assert _cut(tmp_path, layer, near) == 1024, near
+    assert _cut(tmp_path, layer, member_at + 512) == member_at + 1024  # "after"
+
+
+def test_extended_headers_at_the_very_start_leave_no_cut(tmp_path: Path) -> None:
+    # the member's extended header is the layer's first block: a cut there is no cut at all
+    layer = craft.tar(craft.pax({"path": "x" * 300}), craft.member("p", b"!"))
+    assert _cut(tmp_path, layer, 512) is None
+
+
+def test_a_header_s_size_field() -> None:
+    block = bytearray(craft.member("f", b"x" * 1000)[:512])
+    assert segments._size(bytes(block)) == 1000
+    block[124:136] = b"   1750 \0\0\0\0"
+    assert segments._size(bytes(block)) == 0o1750
+    for field in (b"\0" * 12, b"12345678901\0", b"abc\0" + bytes(8)):
+        block[124:136] = field
+        assert segments._size(bytes(block)) == -1, field
+
+
+def test_cuts_are_increasing_inside_the_layer_and_start_at_zero(tmp_path: Path) -> None:
+    layer = craft.tar(*(craft.member(f"f{i}", b"d" * 512) for i in range(16)))
+    (tmp_path / "layer").write_bytes(layer)
+    size = len(layer)
+    # a quarter of 17408 bytes (16 members and the end blocks) is 4352: in f4's header block,
+    # so f4; a half, 8704, is f8's data: f9; three quarters, 13056, is f12's data: f13
+    assert segments.cuts(str(tmp_path / "layer"), 0, size, 4) == [0, 4096, 9216, 13312]
+    # asked for more parts than there are headers near the places: no cut twice, none at 0
+    assert segments.cuts(str(tmp_path / "layer"), 0, 2048, 8) == [0, 1024]

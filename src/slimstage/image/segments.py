@@ -59,27 +59,36 @@ def _size(block: bytes) -> int:
     return int(field, 8) if field and not field.strip(b"01234567") else -1
 
 
+def _extended_before(fd: int, start: int, cut: int) -> int | None:
+    """Where the extended header (pax, GNU long name) that ends right at CUT begins, if one
+    does: its data (up to 8 blocks are looked at) reaches exactly to CUT."""
+    for back in range(1, 9):
+        before = cut - back * BLOCK
+        if before < 0:
+            return None
+        block = os.pread(fd, BLOCK, start + before)
+        size = _size(block)
+        if (
+            block[156:157] in (b"x", b"g", b"L", b"K")
+            and _is_header(block)
+            and before + BLOCK + size + (-size % BLOCK) == cut
+        ):
+            return before
+    return None
+
+
 def _cut_near(fd: int, start: int, near: int) -> int | None:
-    """Where a member's header begins at or after NEAR (from START), with any extended headers
-    that belong to it: a place the tar can be cut. None when nothing is found close by."""
+    """Where a member's header begins at or after NEAR (from START), with every extended header
+    that belongs to it: a place the tar can be cut. None when nothing is found close by, or
+    when the member's headers begin the layer."""
     offset = near - near % BLOCK
     data = os.pread(fd, _WINDOW, start + offset)
     for at in range(0, len(data) - BLOCK + 1, BLOCK):
         if _is_header(data[at : at + BLOCK]):
             cut = offset + at
-            # Extended headers (pax, GNU long names) just before belong to this member.
-            for back in range(1, 9):
-                before = cut - back * BLOCK
-                if before <= 0:
-                    break
-                block = os.pread(fd, BLOCK, start + before)
-                size = _size(block)
-                if (
-                    block[156:157] in (b"x", b"g", b"L", b"K")
-                    and _is_header(block)
-                    and (before + BLOCK + size + (-size % BLOCK) == cut)
-                ):
-                    cut = before
+            # Extended headers just before belong to this member, one after another.
+            while (before := _extended_before(fd, start, cut)) is not None:
+                cut = before
             return cut if cut > 0 else None
     return None
 
