@@ -97,6 +97,18 @@ def test_diff_ids_of_an_archive_without_reading_its_layers(tmp_path: Path) -> No
         ),
         ('{"errorDetail":{"message":"layer unknown"},"error":"layer unknown"}', "layer unknown"),
         ("", "no output"),
+        ("  \n\t\n", "no output"),
+        # the last line that says something, trimmed
+        ("first\n  Error response from daemon: last one  \n\n", "last one"),
+        # errorDetail's message first, then message, then error
+        ('{"errorDetail":{"message":"detail"},"message":"msg","error":"err"}', "detail"),
+        ('{"errorDetail":{"message":""},"message":"msg","error":"err"}', "msg"),
+        ('{"errorDetail":"not an object","error":" err "}', "err"),
+        ('{"message":"   "}', '{"message":"   "}'),  # nothing to say: the line as it is
+        ('{"message": 5}', '{"message": 5}'),
+        ('["a list"]', '["a list"]'),
+        ("{not json", "{not json"),
+        ("x" * 400, "x" * 300),
     ],
 )
 def test_what_the_engine_said_is_one_sentence(stderr: str, message: str) -> None:
@@ -114,3 +126,9 @@ def test_an_image_name_is_streamed_from_the_engine(engine: Engine) -> None:
 def test_an_unknown_image_name_is_a_usage_error(engine: Engine) -> None:
     with pytest.raises(UsageError, match="no such file, folder or image"):
         source.load("slimstage-test/no-such-image:1", read_layer=read_layer)
+
+
+@pytest.mark.parametrize("target", ["-x", "has space", "a" * 512, "x;rm"])
+def test_diff_ids_of_something_that_is_no_reference_is_a_usage_error(target: str) -> None:
+    with pytest.raises(UsageError, match="not a file, a folder or an image reference"):
+        source.diff_ids(target)
