@@ -64,6 +64,7 @@ class ImageSpec:
     history: list[str] | None = None
     env: list[str] | None = None
     compression: str = "none"
+    labels: dict[str, str] | None = None
 
     def config(self, diff_ids: list[str]) -> bytes:
         history = [{"created_by": c} for c in (self.history or ["layer"] * len(self.layers))]
@@ -71,7 +72,7 @@ class ImageSpec:
             {
                 "architecture": "amd64",
                 "os": "linux",
-                "config": {"Env": self.env or ["PATH=/usr/bin"]},
+                "config": {"Env": self.env or ["PATH=/usr/bin"], "Labels": self.labels},
                 "rootfs": {"type": "layers", "diff_ids": diff_ids},
                 "history": history,
             }

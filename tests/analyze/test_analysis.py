@@ -8,6 +8,8 @@ import pytest
 
 from slimstage.analyze import analysis
 from slimstage.analyze.analysis import read_layer
+from slimstage.analyze.filetree import Waste
+from slimstage.analyze.origin import Origin
 from slimstage.image import archive
 from tests.imagebuild import ImageSpec, docker_classic
 
@@ -166,3 +168,56 @@ def test_apk_database_attribution(tmp_path: Path) -> None:
     assert owned == {("busybox", "apk"): (910, 2), ("musl", "apk"): (600, 1)}
     assert result.packages.unowned_bytes == len(installed) + 300
     assert [(lo.category, lo.bytes) for lo in result.leftovers] == [("package-indexes", 300)]
+
+
+def _stored(layers: list[list[tuple[str, ...]]]) -> int:
+    """The content bytes of every regular file of LAYERS, counted from the spec itself."""
+    return sum(len(spec[2]) for layer in layers for spec in layer if spec[0] == "file")
+
+
+def test_efficiency_is_what_is_visible_of_what_is_stored(result: analysis.Analysis) -> None:
+    stored = _stored(LAYERS)  # type: ignore[arg-type]
+    assert result.size_bytes == stored
+    assert result.visible_bytes == stored - len(KEY)  # only the key is hidden
+    assert result.efficiency == (stored - len(KEY)) / stored
+
+
+def _analyzed(tmp_path: Path, spec: ImageSpec, **options: object) -> analysis.Analysis:
+    path = docker_classic(tmp_path / "img.tar", spec)
+    with path.open("rb") as stream:
+        image = archive.read_stream(stream, "img.tar", read_layer=read_layer)
+    return analysis.analyze(image, **options)  # type: ignore[arg-type]
+
+
+def test_an_image_without_bytes_wastes_nothing(tmp_path: Path) -> None:
+    empty = _analyzed(tmp_path, ImageSpec([[("file", "empty", ""), ("dir", "d")]]))
+    assert (empty.size_bytes, empty.efficiency) == (0, 1.0)
+
+
+def test_the_ten_largest_files_by_default(tmp_path: Path) -> None:
+    files = [("file", f"f{i:02}", "x" * (i + 1)) for i in range(12)]
+    top = _analyzed(tmp_path, ImageSpec([files])).top  # type: ignore[list-item]
+    assert [(t.path, t.bytes) for t in top] == [(f"/f{i:02}", i + 1) for i in range(11, 1, -1)]
+
+
+def test_secrets_in_labels_are_named_never_shown(tmp_path: Path) -> None:
+    spec = ImageSpec([[("file", "a", "a")]], labels={"DEPLOY_TOKEN": "ghp_" + "a" * 36})
+    result = _analyzed(tmp_path, spec)
+    assert [(s.where, s.name) for s in result.secrets if s.where == "label"] == [
+        ("label", "DEPLOY_TOKEN")
+    ]
+    assert "ghp_" not in repr(result)
+
+
+def test_the_base_s_share_of_owners_unowned_bytes_and_waste(tmp_path: Path) -> None:
+    base = Origin(1, "base image layers", "debian", "the first layer is the base's")
+    result = _analyzed(tmp_path, ImageSpec(LAYERS), base=base)  # type: ignore[arg-type]
+    owners = {o.name: (o.bytes, o.base_bytes) for o in result.packages.os + result.packages.python}
+    # bash and gcc-14 are in layer 0, the base's; flask came later
+    assert owners == {"bash": (1000, 1000), "gcc-14": (5000, 5000), "flask": (50, 0)}
+    # the base's unowned files: layer 0's visible bytes that no package lists
+    layer0 = _stored(LAYERS[:1])  # type: ignore[arg-type]
+    assert result.packages.unowned_base_bytes == layer0 - 1000 - 5000
+    # the key was written by layer 1, not the base: none of the waste is the base's
+    assert result.base_waste == Waste()
+    assert result.base_visible_bytes == layer0
