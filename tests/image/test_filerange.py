@@ -41,3 +41,19 @@ def test_a_file_gone_or_unreadable_is_a_usage_error(tmp_path: Path) -> None:
     for path, message in ((tmp_path / "gone", "No such file"), (tmp_path, "Is a directory")):
         with pytest.raises(UsageError, match=message), FileRange.open(str(path), 0, 10):
             pass
+
+
+def test_the_edges_of_reads_and_seeks(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"0123456789abcdef")
+    with FileRange.open(str(path), 4, 6) as stream:
+        assert stream.read(0) == b""  # nothing asked, nothing read
+        assert stream.position == 0
+        assert stream.read(1) == b"4"
+        assert stream.seek(-2, 2) == 4  # from the end
+        assert stream.read() == b"89"
+        assert stream.seek(6) == 6  # the end itself is inside
+        assert stream.read() == b""
+        assert stream.seek(0, 2) == 6
+        with pytest.raises(OSError, match=r"^seek outside the range$"):
+            stream.seek(-1)

@@ -9,6 +9,7 @@ import pytest
 from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
 from slimstage.image import assembly, indexed, manifest, workers
+from tests.image import craft
 from tests.imagebuild import ImageSpec, docker_classic
 
 SPEC = ImageSpec(
@@ -68,3 +69,37 @@ def test_json_members_are_read_within_a_limit(
     monkeypatch.setattr(manifest, "JSON_LIMIT", 10)
     with pytest.raises(UsageError, match=r"manifest\.json is larger than 10 bytes"):
         _tables(path)
+
+
+def test_names_lose_a_leading_dot_slash_and_the_last_member_wins(tmp_path: Path) -> None:
+    path = tmp_path / "t.tar"
+    path.write_bytes(
+        craft.tar(
+            craft.member("./manifest.json", b"old"),
+            craft.member("dir", kind=b"5"),
+            craft.member("manifest.json", b"[new]"),
+            craft.member("./a/./b", b"x"),
+        )
+    )
+    members = indexed.index(str(path), "t.tar")
+    assert sorted(members) == ["a/./b", "manifest.json"]  # no folder, one manifest
+    assert members["manifest.json"].size == 5
+    # headers at 0 (./manifest.json, its data at 512), 1024 (dir) and 1536: the data at 2048
+    assert members["manifest.json"].offset == 2048
+
+
+def test_a_broken_tar_names_the_last_member_read(tmp_path: Path) -> None:
+    good = craft.member("first", b"x" * 10)
+    bad = bytearray(craft.member("second", b"y"))
+    bad[148:156] = b"0000000\0"  # a checksum that does not add up
+    path = tmp_path / "t.tar"
+    path.write_bytes(good + bytes(bad))
+    with pytest.raises(
+        UsageError,
+        match=r"^t\.tar: not a readable image archive: .*"
+        r" \(last member read: first\)$",
+    ):
+        indexed.index(str(path), "t.tar")
+    path.write_bytes(b"\xff" * 1024)  # no member at all
+    with pytest.raises(UsageError, match=r"^t\.tar: not a readable image archive: [^(]*$"):
+        indexed.index(str(path), "t.tar")

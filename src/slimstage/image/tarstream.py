@@ -68,7 +68,7 @@ class TarStream:
         self._left = 0  # unread data bytes of the current member
         self._pad = 0
         self._member_start = 0
-        self.last_header = b""  # the header block read last, for messages
+        self.last_header = b""  # the last header block whose checksum added up, for messages
         seek = getattr(source, "seek", None)
         seekable = getattr(source, "seekable", None)
         self._seek = seek if seek is not None and seekable is not None and seekable() else None
@@ -170,7 +170,6 @@ class TarStream:
             if skip:
                 self._move(skip)
             header = self._take(BLOCK)
-        self.last_header = header
         if len(header) < BLOCK:
             if header:
                 raise TarError("truncated: the data ends inside a tar header", header)
@@ -186,10 +185,12 @@ class TarStream:
             good = False
         if not good:
             raise TarError(f"bad header checksum at byte {self.position - BLOCK}", header)
+        self.last_header = header
         return header
 
     def last_name(self) -> str:
-        """The name in the header block read last (its pax or GNU long name aside)."""
+        """The name in the last good header block read (its pax or GNU long name aside): never
+        bytes of a block that is no header."""
         return text(self.last_header[:100]) if len(self.last_header) == BLOCK else ""
 
     def _claim(self, size: int) -> None:
