@@ -59,3 +59,44 @@ def test_skippable_frames_are_passed_over() -> None:
 def test_malformed_frames_are_refused(data: bytes, message: str) -> None:
     with pytest.raises(FrameError, match=message):
         _walk(data)
+
+
+def _raw_frame(flags: int, did: bytes, body: bytes) -> bytes:
+    """A frame written by hand: single segment (a 1-byte content size), FLAGS' dictionary ID
+    bits with DID, one raw last block of BODY."""
+    block = (1 | 0 << 1 | len(body) << 3).to_bytes(3, "little")
+    return b"\x28\xb5\x2f\xfd" + bytes([0x20 | flags]) + did + bytes([len(body)]) + block + body
+
+
+@pytest.mark.parametrize(
+    ("flags", "did"), [(0, b""), (1, b"\x07"), (2, b"\x07\0"), (3, b"\x07\0\0\0")]
+)
+def test_a_dictionary_id_of_any_width_is_passed_over(flags: int, did: bytes) -> None:
+    frame = _raw_frame(flags, did, b"abc")
+    assert _walk(frame, step=1).complete
+    assert _walk(frame + frame, step=2).frames == 2
+    assert not _walk(frame[:-1], step=1).complete
+
+
+def test_run_length_blocks_are_one_byte_whatever_they_expand_to() -> None:
+    frame = zstandard.ZstdCompressor().compress(bytes(300_000))
+    assert len(frame) < 100  # RLE blocks: a byte and a length each
+    assert _walk(frame, step=3).complete
+    assert not _walk(frame[:-1], step=3).complete
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\0\0\0\0", "not a zstd frame (bad magic number)"),
+        (b"\x28\xb5\x2f\xfd\x08", "reserved bit set in a zstd frame header"),
+        (
+            b"\x28\xb5\x2f\xfd\x20\x00" + (1 | 3 << 1).to_bytes(3, "little"),
+            "reserved block type in a zstd frame",
+        ),
+    ],
+)
+def test_the_messages_in_full(data: bytes, message: str) -> None:
+    with pytest.raises(FrameError) as info:
+        _walk(data)
+    assert str(info.value) == message
