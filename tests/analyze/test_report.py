@@ -13,6 +13,7 @@ from slimstage.analyze.leftovers import Leftover
 from slimstage.analyze.origin import Origin
 from slimstage.analyze.packages import Owned
 from slimstage.analyze.secrets import Secret
+from slimstage.image.layerlist import Verification
 from tests.analyze.sample import analysis, layer_report
 
 RESULT = analysis(
@@ -227,3 +228,55 @@ def test_the_whole_table() -> None:
 
 def test_the_whole_markdown() -> None:
     assert report.analysis_markdown(RESULT) == MARKDOWN
+
+
+def test_secrets_still_visible_or_in_the_config_and_digests_not_verified() -> None:
+    changed = replace(
+        RESULT,
+        secrets=[
+            Secret("dotenv", "file", 1, "/app/.env", True),
+            Secret("env", "env", None, "API_TOKEN", True),
+        ],
+        verification=Verification(False, (), ()),
+    )
+    text = report.analysis_table(changed)
+    assert text.splitlines()[5] == "digests not verified (--no-verify)"
+    section = text[text.index("Secrets") : text.index("Largest files")]
+    assert section.splitlines() == [
+        "Secrets (names only, never values):",
+        "kind    where          layer  still visible",
+        "------  -------------  -----  -------------",
+        "dotenv  /app/.env      1      yes",
+        "env     env API_TOKEN  -      yes",
+        "",
+    ]
+
+
+def test_every_digest_checked_is_named() -> None:
+    checked = replace(RESULT, verification=Verification(True, ("config", "layers"), ()))
+    assert report.analysis_table(checked).splitlines()[5] == "digests verified: config, layers"
+
+
+def test_empty_sections_in_full() -> None:
+    empty = replace(RESULT, secrets=[], leftovers=[], waste=Waste(), base_waste=Waste())
+    text = report.analysis_table(empty)
+    assert "Secrets (names only, never values):\n  (none)\n" in text
+    markdown = report.analysis_markdown(empty)
+    assert "### Secrets (names only, never values)\n\n(none)\n" in markdown
+
+
+def test_json_is_indented_by_two() -> None:
+    text = report.analysis_json(RESULT)
+    assert text.startswith('{\n  "schema": "slimstage.analyze/2",\n  "source": "demo:1",\n')
+    assert text.endswith("}\n")
+
+
+def test_owner_rows_at_most_fifteen_and_versions_cut_at_24() -> None:
+    owners = [Owned(f"p{i:02}", "dpkg", 1000 - i, 1, "v" * 24, "", 0) for i in range(16)]
+    owners[0] = replace(owners[0], version="w" * 25)
+    many = replace(RESULT, packages=replace(RESULT.packages, os=owners, python=[]))
+    section = report.analysis_table(many).split("Largest owners:\n")[1].split("\n\n")[0]
+    rows = section.splitlines()[2:]
+    assert [row.split()[0] for row in rows] == [f"p{i:02}" for i in range(15)] + ["(no"]
+    assert rows[0].split()[1] == "w" * 23 + "…"  # 25 characters: cut
+    assert rows[1].split()[1] == "v" * 24  # exactly 24: kept

@@ -175,3 +175,31 @@ def test_the_whole_table_with_a_different_figure_in_every_cell() -> None:
         "warm rebuild of Dockerfile after an app edit: 5% of its cold build",
         "warm rebuild of runtime after an app edit: 2% of its cold build",
     ]
+
+
+def test_the_whole_markdown_with_a_skipped_variant() -> None:
+    skipped = _result("alpine", None, error="base image python:3.13-alpine is not present")
+    assert scorecard.to_markdown([*VARIED, skipped]).splitlines() == [
+        "| variant | size | vs base | compressed | layers | cold build | warm build | ready"
+        " | memory | smoke | base |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Dockerfile | 400.0MB | baseline | 100.0MB | 5 | 80.0s | 4.0s | 0.3s | 40.0MB | ok"
+        " | python:3.13-slim (stand-in) |",
+        "| runtime | 80.0MB | -80% | 20.0MB | 4 | 60.0s | 1.2s | 1.5s | 25.0MB | ok"
+        " | slimstage/python:3.13-runtime |",
+        "| alpine | - | - | - | - | - | - | - | - | skipped | python:3.13-slim |",
+        "",
+        "- smallest working image: runtime, 80.0MB = 20% of Dockerfile (400.0MB)",
+        "- warm rebuild of Dockerfile after an app edit: 5% of its cold build",
+        "- warm rebuild of runtime after an app edit: 2% of its cold build",
+        "- alpine skipped: base image python:3.13-alpine is not present",
+    ]
+    assert scorecard.to_markdown([*VARIED, skipped]).endswith("is not present\n")
+
+
+def test_no_variants_at_all() -> None:
+    assert scorecard.to_json([]) == (
+        '{\n  "schema": "slimstage.compare/2",\n  "baseline": null,\n  "variants": []\n}\n'
+    )
+    assert scorecard.table([]).splitlines()[0].split()[:2] == ["variant", "size"]
+    assert scorecard.to_markdown([]).count("\n") == 2  # the header and its rule, no notes
