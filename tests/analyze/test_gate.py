@@ -248,3 +248,26 @@ def test_a_pyproject_without_slimstage_settings_changes_nothing(tmp_path: Path) 
     path.write_text('[project]\nname = "app"\n[tool.ruff]\nline-length = 100\n')
     base = gate.Rules(max_size=5)
     assert gate.from_toml(path, base) == base
+
+
+def test_settings_files_up_to_one_mib_of_utf8_text(tmp_path: Path) -> None:
+    path = tmp_path / ".dive-ci"
+    line = "rules:\n  lowestEfficiency: 0.9\n"
+    path.write_text(line + "#" * ((1 << 20) - len(line) - 1) + "\n")
+    assert path.stat().st_size == 1 << 20
+    assert gate.from_dive_ci(path, gate.Rules()).dive_lowest_efficiency == 0.9
+    path.write_text(line + "#" * ((1 << 20) - len(line)) + "\n")
+    with pytest.raises(UsageError, match=r"larger than a settings file can be \(1 MiB\)$"):
+        gate.from_dive_ci(path, gate.Rules())
+    path.write_bytes(b"rules:\n\0\n")
+    with pytest.raises(UsageError, match=r"\.dive-ci: not a text file$"):
+        gate.from_dive_ci(path, gate.Rules())
+    path.write_bytes(b"rules:\n  # caf\xe9\n")
+    with pytest.raises(UsageError, match=r"\.dive-ci: not a UTF-8 text file$"):
+        gate.from_dive_ci(path, gate.Rules())
+
+
+def test_a_comment_after_a_value_and_a_second_hash(tmp_path: Path) -> None:
+    path = tmp_path / ".dive-ci"
+    path.write_text("rules:\n  highestWastedBytes: '2MB' # was # 1MB\n")
+    assert gate.from_dive_ci(path, gate.Rules()).dive_highest_wasted_bytes == 2_000_000

@@ -115,3 +115,43 @@ def test_identical_images_differ_in_nothing(tmp_path: Path) -> None:
 def test_distribution_names_compare_as_pep_503_says() -> None:
     assert canonical("Flask_SQLAlchemy") == canonical("flask-sqlalchemy") == "flask-sqlalchemy"
     assert canonical("zope.interface") == "zope-interface"
+
+
+def _status(*packages: tuple[str, str]) -> str:
+    return "".join(
+        f"Package: {name}\nStatus: install ok installed\nVersion: {version}\n\n"
+        for name, version in packages
+    )
+
+
+def _owned(name: str, version: str, files: dict[str, str]) -> list[Spec]:
+    listed = "".join(f"/{path}\n" for path in files)
+    return [
+        ("file", f"var/lib/dpkg/info/{name}.list", listed),
+        *(("file", path, content) for path, content in files.items()),
+    ]
+
+
+def test_packages_on_one_side_only_are_all_listed_largest_first(tmp_path: Path) -> None:
+    a = [
+        ("file", "var/lib/dpkg/status", _status(("aa", "1"), ("zz", "1"))),
+        *_owned("aa", "1", {"usr/lib/aa": "a" * 10}),
+        *_owned("zz", "1", {"usr/lib/zz": "z" * 99}),
+    ]
+    b = [
+        ("file", "var/lib/dpkg/status", _status(("bb", "2"), ("yy", "3"))),
+        *_owned("bb", "2", {"usr/lib/bb": "b" * 5}),
+        *_owned("yy", "3", {"usr/lib/yy": "y" * 50}),
+        ("file", "srv/site-packages/tiny-1.0.dist-info/RECORD", "tiny.py,,\n"),
+        ("file", "srv/site-packages/tiny.py", "t" * 7),
+    ]
+    packages = diff(_examined(tmp_path, "a", a), _examined(tmp_path, "b", b)).packages
+    assert packages.only_in_a == [
+        PackageChange("zz", "dpkg", "1", "", "", "", 99, 0),
+        PackageChange("aa", "dpkg", "1", "", "", "", 10, 0),
+    ]
+    assert packages.only_in_b == [
+        PackageChange("yy", "dpkg", "", "3", "", "", 0, 50),
+        PackageChange("tiny", "python", "", "1.0", "", "/srv/site-packages", 0, 7),
+        PackageChange("bb", "dpkg", "", "2", "", "", 0, 5),
+    ]

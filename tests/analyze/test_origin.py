@@ -70,3 +70,26 @@ def test_candidates_from_the_flag_then_the_labels() -> None:
     assert candidates(labels) == ["debian:trixie-slim"]
     assert candidates(labels, "python:3.13-slim") == ["python:3.13-slim", "debian:trixie-slim"]
     assert candidates({"org.slimstage.stand-in.for": "python:3.13-slim"}) == ["python:3.13-slim"]
+
+
+def test_an_image_that_is_its_base_and_one_that_is_shorter() -> None:
+    same = from_layers([A, B], [A, B], "x")
+    assert same is not None
+    assert same.base_layers == 2  # FROM x with no layer of its own
+    assert from_layers([A], [A, B], "x") is None
+    assert from_layers([A, B], [], "x") is None
+
+
+def test_a_boundary_at_the_last_layer_counts_and_one_past_it_does_not() -> None:
+    # the base's layers, as many as the image has: the boundary is at its very end
+    history = _history(*SLIM, ("RUN a", False))
+    assert from_history(history, 3).base_layers == 2
+    assert from_history(history, 2).base_layers == 2
+    assert from_history(history, 1) == NOT_FOUND  # the history claims more than there is
+
+
+def test_candidates_from_the_labels_that_name_an_image() -> None:
+    labels = dict.fromkeys(origin.BASE_LABELS, "python:3.13-slim")
+    assert candidates(labels) == ["python:3.13-slim"]
+    assert candidates({}, "given:1") == ["given:1"]
+    assert candidates({}) == []
