@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from slimstage.image.entries import same_content
+from slimstage.image.entries import EntryTable, same_content
 from slimstage.image.filerange import FileRange
 from slimstage.image.layer import scan
 from tests.imagebuild import layer_tar
@@ -52,3 +52,18 @@ def test_same_content_by_digest_or_by_bytes(tmp_path: Path) -> None:
         for other in (skipped, streamed):
             assert same_content(one, 0, other, 1)
             assert not same_content(one, 0, other, 2)
+
+
+def test_entries_added_one_by_one_and_which_are_whiteouts() -> None:
+    table = EntryTable("layer.tar")
+    names = ["a/.wh.b", ".wh.top", "a.wh.b/c", "x/y.wh.z", "d/.wh..wh..opq"]
+    for index, name in enumerate(names):
+        assert table.add(name, 0, index * 10, index, 512 * index) == index
+    assert (table.paths, list(table.sizes), list(table.digests), list(table.offsets)) == (
+        names,
+        [0, 10, 20, 30, 40],
+        [0, 1, 2, 3, 4],
+        [0, 512, 1024, 1536, 2048],
+    )
+    assert table.whiteouts == [0, 1, 4]  # only a name that starts with .wh. deletes
+    assert len(table) == 5

@@ -126,3 +126,21 @@ def test_json_nested_too_deeply_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="not valid JSON"):
         manifest.parse(b"\xff\xfe{", "manifest.json")
     assert manifest.parse(json.dumps({"a": 1}).encode(), "x") == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("machine", "expected"),
+    [
+        ("x86_64", "linux/amd64"),
+        ("AARCH64", "linux/arm64"),
+        ("arm64", "linux/arm64"),
+        ("riscv64", "linux/riscv64"),
+    ],
+)
+def test_the_default_platform_is_this_machine_s_in_oci_words(
+    monkeypatch: pytest.MonkeyPatch, machine: str, expected: str
+) -> None:
+    import platform
+
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+    assert manifest.default_platform() == expected

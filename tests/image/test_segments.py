@@ -176,3 +176,39 @@ def test_cuts_are_increasing_inside_the_layer_and_start_at_zero(tmp_path: Path) 
     assert segments.cuts(str(tmp_path / "layer"), 0, size, 4) == [0, 4096, 9216, 13312]
     # asked for more parts than there are headers near the places: no cut twice, none at 0
     assert segments.cuts(str(tmp_path / "layer"), 0, 2048, 8) == [0, 1024]
+
+
+def test_the_jobs_of_a_split_run_here_give_the_whole_layer_and_its_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(segments, "SPLIT_BYTES", 4096)
+    assert isinstance(read_layer, LayerReading)
+    prefix = b"p" * 1536  # the layer starts inside a bigger file, as in an archive
+    (tmp_path / "archive").write_bytes(prefix + LAYER + b"trailing")
+    path = str(tmp_path / "archive")
+    plan = segments.split(
+        read_layer, path, len(prefix), len(LAYER), "l/layer.tar", parts=3, algorithm="sha256"
+    )
+    assert plan is not None
+    assert plan.verify
+    results = [job() for job in plan.jobs]
+    assert len(results) == 4  # three parts, then the digest
+    assert results[-1] == "sha256:" + hashlib.sha256(LAYER).hexdigest()
+    merged = read_layer.merge(results[:-1])
+    assert merged is not None
+    whole = read_layer(io.BytesIO(LAYER), "l/layer.tar", None).table
+    assert merged.file_bytes == read_layer(io.BytesIO(LAYER), "l/layer.tar", None).file_bytes
+    assert merged.table.paths == whole.paths
+    assert list(merged.table.sizes) == list(whole.sizes)
+    assert merged.table.whiteouts == whole.whiteouts
+    assert merged.table.links == whole.links
+    # the offsets of skipped contents are where they are in the archive
+    first = merged.table.paths.index("etc/f5")
+    at = merged.table.offsets[first]
+    assert (tmp_path / "archive").read_bytes()[at : at + 500] == b"x" * 500
+    # without verifying, no digest job
+    unverified = segments.split(
+        read_layer, path, len(prefix), len(LAYER), "l/layer.tar", parts=3, algorithm=None
+    )
+    assert unverified is not None
+    assert (len(unverified.jobs), unverified.verify) == (3, False)
