@@ -335,7 +335,7 @@ def test_a_name_that_is_not_utf8_prints(tmp_path: Path) -> None:
             lambda p: _members(p, [("manifest.json", b"[" * 10_000 + b"]" * 10_000)]),
             "nested too deeply",
         ),
-        (lambda p: _members(p, [("index.json", b'{"manifests": 5}')]), "index is not a list"),
+        (lambda p: _members(p, [("index.json", b'{"manifests": 5}')]), "manifests is not a list"),
     ],
     ids=["manifest of strings", "Layers: 5", "config a list", "history: 5", "deep JSON", "index"],
 )

@@ -58,7 +58,7 @@ def test_oci_index_to_manifest_with_descriptors() -> None:
         ({"manifest.json": [{"Config": 5, "Layers": []}]}, "Config is not a string"),
         ({"manifest.json": [{"Config": "c", "Layers": [{"a": 1}]}]}, "layer is not a string"),
         ({"index.json": ["x"]}, "index.json is not a JSON object"),
-        ({"index.json": {"manifests": 5}}, "index is not a list"),
+        ({"index.json": {"manifests": 5}}, "manifests is not a list"),
         ({"index.json": {"manifests": []}}, "lists no manifests"),
         ({"index.json": {"manifests": ["x"]}}, "index entry is not a JSON object"),
         ({"index.json": {"manifests": [{"digest": "md5:x"}]}}, "no valid sha256/sha512 digest"),
@@ -144,3 +144,106 @@ def test_the_default_platform_is_this_machine_s_in_oci_words(
 
     monkeypatch.setattr(platform, "machine", lambda: machine)
     assert manifest.default_platform() == expected
+
+
+IMAGE_BLOB = f"blobs/sha256/{'a' * 64}"
+
+
+def _indexed(image: Any) -> dict[str, Any]:
+    return {"index.json": {"manifests": [{"digest": DIGEST, "size": 1}]}, IMAGE_BLOB: image}
+
+
+@pytest.mark.parametrize(
+    ("documents", "message"),
+    [
+        ({"manifest.json": ["a"]}, "manifest.json's first entry is not a JSON object"),
+        ({"manifest.json": {}}, "manifest.json is not a list"),
+        ({"manifest.json": []}, "manifest.json lists no image"),
+        ({"manifest.json": [{"Config": "c", "Layers": 5}]}, "manifest.json's Layers is not a list"),
+        (
+            {"manifest.json": [{"Config": 5, "Layers": []}]},
+            "manifest.json's Config is not a string",
+        ),
+        (
+            {"manifest.json": [{"Config": "c", "Layers": [1]}]},
+            "a manifest.json layer is not a string",
+        ),
+        ({"index.json": ["x"]}, "index.json is not a JSON object"),
+        ({"index.json": {"manifests": 5}}, "the index's manifests is not a list"),
+        ({"index.json": {"manifests": []}}, "the index lists no manifests"),
+        ({"index.json": {"manifests": ["x"]}}, "an index entry is not a JSON object"),
+        ({"index.json": {"manifests": [{}]}}, "an index entry has no valid sha256/sha512 digest"),
+        (
+            {"index.json": {"manifests": [{"digest": DIGEST, "size": -1}]}},
+            "an index entry has a size that is not a count of bytes",
+        ),
+        (_indexed({"config": 5, "layers": []}), "the manifest's config is not a JSON object"),
+        (
+            _indexed({"config": {"digest": DIGEST}, "layers": 5}),
+            "the manifest's layers is not a list",
+        ),
+        (
+            _indexed({"config": {"digest": DIGEST}, "layers": [5]}),
+            "a manifest layer is not a JSON object",
+        ),
+    ],
+)
+def test_each_wrong_shape_says_what_is_wrong_in_full(
+    documents: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(UsageError) as info:
+        _plan(documents)
+    assert str(info.value) == f"image archive: {message}"
+
+
+def test_a_size_of_zero_is_a_count() -> None:
+    plan = _plan(_indexed({"config": {"digest": DIGEST, "size": 0}, "layers": []}))
+    assert plan.config_size == 0
+
+
+def _platforms(*entries: tuple[str, str, dict[str, Any] | None]) -> dict[str, Any]:
+    manifests = []
+    documents: dict[str, Any] = {}
+    for letter, platform, notes in entries:
+        digest = "sha256:" + letter * 64
+        entry: dict[str, Any] = {"digest": digest, "size": 1}
+        if platform:
+            os_name, arch = platform.split("/")
+            entry["platform"] = {"os": os_name, "architecture": arch}
+        if notes:
+            entry["annotations"] = notes
+        manifests.append(entry)
+        documents[f"blobs/sha256/{letter * 64}"] = {
+            "config": {"digest": "sha256:" + "c" * 64, "size": ord(letter)},
+            "layers": [],
+        }
+    return {"index.json": {"manifests": manifests}, **documents}
+
+
+ATTESTATION = {"vnd.docker.reference.type": "attestation-manifest"}
+
+
+def test_platforms_are_chosen_and_attestations_passed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifest, "default_platform", lambda: "linux/arm64")
+    two = _platforms(("a", "linux/amd64", None), ("b", "linux/arm64", None))
+    assert _plan(two).config_size == ord("b")  # this machine's
+    assert _plan(two, "linux/amd64").config_size == ord("a")
+    with pytest.raises(UsageError) as info:
+        _plan(two, "linux/s390x")
+    assert str(info.value) == (
+        "--platform linux/s390x: not in this image (it has: linux/amd64, linux/arm64)"
+    )
+    # an attestation manifest (BuildKit's provenance) is never the image, whatever it claims
+    attested = _platforms(("d", "unknown/unknown", ATTESTATION), ("e", "linux/amd64", None))
+    assert _plan(attested).config_size == ord("e")
+    assert _plan(attested, "linux/s390x").config_size == ord("e")  # the one image there is
+    # a single image without a platform is the image whatever is asked
+    assert _plan(_platforms(("f", "", None)), "linux/s390x").config_size == ord("f")
+    # none but attestations: they are all there is
+    only = _platforms(("d", "", ATTESTATION))
+    assert _plan(only).config_size == ord("d")
+    # several without platforms: the first, and a platform asked for is not there to say
+    unnamed = _platforms(("a", "", None), ("b", "", None))
+    assert _plan(unnamed).config_size == ord("a")
+    with pytest.raises(UsageError, match=r"\(it has: none named\)$"):
+        _plan(unnamed, "linux/amd64")

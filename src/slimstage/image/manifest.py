@@ -135,7 +135,10 @@ def _oci(load: LoadJson, want: str | None) -> Plan:
     """Follow an OCI index (nested indexes too) to the image manifest for a platform."""
     index = _object(load("index.json", "index"), "index.json")
     for _ in range(8):
-        manifests = [_object(m, "an index entry") for m in _list(index.get("manifests"), "index")]
+        manifests = [
+            _object(m, "an index entry")
+            for m in _list(index.get("manifests"), "the index's manifests")
+        ]
         if not manifests:
             raise UsageError("image archive: the index lists no manifests")
         chosen = _choose(manifests, want)
