@@ -80,3 +80,44 @@ def test_descriptor_sizes_must_match() -> None:
     image = assembly.assemble("s", plan, _config(SHA), iter([_blob(SHA)]), True)
     with pytest.raises(UsageError, match=f"is {len(LAYER)} bytes, its manifest says"):
         list(image.layers)
+
+
+def test_an_unverified_blob_tells_compression_and_its_size_when_known() -> None:
+    packed = compress(LAYER, "gzip")
+    found = assembly.read_blob(_size, io.BytesIO(packed), "l", None, False)
+    assert found == Blob(len(packed), None, True, -1)  # a plain stream does not know its size
+
+    class Sized(io.BytesIO):
+        size = 12345
+
+    plain = assembly.read_blob(lambda s, n, loc: 0, Sized(LAYER), "l", None, False)
+    assert (plain.compressed, plain.size) == (False, 12345)
+
+
+def test_a_sha512_blob_is_hashed_with_sha512() -> None:
+    found = assembly.read_blob(lambda s, n, loc: 0, io.BytesIO(LAYER), "blobs/sha512/x", None, True)
+    assert found.digest == "sha512:" + hashlib.sha512(LAYER).hexdigest()
+
+
+def test_json_digests_in_every_place_and_the_message_in_full() -> None:
+    data = b'{"b": 2}'
+    sha512 = hashlib.sha512(data).hexdigest()
+    check_json_digest(f"blobs/sha512/{sha512}", data, True)
+    with pytest.raises(UsageError) as info:
+        check_json_digest(f"blobs/sha512/{'0' * 128}", data, True)
+    assert str(info.value) == (
+        f"image archive: blobs/sha512/{'0' * 128} does not match its digest (sha512:000000000000…)"
+    )
+    # a <hex>.json inside a folder is no classic config: nothing to check
+    check_json_digest(f"x/{'0' * 64}.json", data, True)
+    # nor a name that is no digest
+    check_json_digest("short.json", data, True)
+
+
+def test_json_read_in_steps_is_hashed_whole() -> None:
+    data = bytes(range(256)) * 100
+    reader = assembly._Bytes(data)
+    assert reader.read(0) == b""
+    assert reader.read(10) == data[:10]
+    assert reader.read(-1) == data[10:]
+    assert reader.read(5) == b""
