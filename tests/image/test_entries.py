@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 from slimstage.image.entries import EntryTable, same_content
@@ -67,3 +68,64 @@ def test_entries_added_one_by_one_and_which_are_whiteouts() -> None:
     )
     assert table.whiteouts == [0, 1, 4]  # only a name that starts with .wh. deletes
     assert len(table) == 5
+
+
+def test_digests_and_offsets_of_zero_are_real_ones(tmp_path: Path) -> None:
+    data = b"z" * 3 + b"hello" + b"world!"
+    (tmp_path / "blob").write_bytes(data)
+    table = EntryTable(str(tmp_path / "blob"))
+    table.add("zero-crc", 0, 0, 0, -1)  # an empty file's CRC-32 is 0
+    table.add("at-0", 0, 3, -1, 0)  # its content starts at the file's first byte
+    table.add("at-3", 0, 5, -1, 3)
+    table.add("unread", 0, 6, -1, -1)
+    table.links[2] = "target"
+    first, at0, at3, unread = table
+    assert (first.digest, first.location) == (0, None)
+    assert (at0.digest, at0.location, at0.offset) == (None, str(tmp_path / "blob"), 0)
+    assert at3.linkname == "target"
+    assert first.linkname == ""
+    assert unread.location is None
+    assert table.digest(0) == 0
+    assert table.digest(1) == zlib.crc32(b"zzz")
+    assert table.digest(2) == zlib.crc32(b"hello")
+    assert table.digest(3) is None
+    # the digests read back are kept
+    assert list(table.digests) == [0, zlib.crc32(b"zzz"), zlib.crc32(b"hello"), -1]
+    # a content read back in many chunks is the CRC of all of it
+    big = EntryTable(str(tmp_path / "big"))
+    (tmp_path / "big").write_bytes(bytes(range(256)) * 4096)
+    big.add("big", 0, 256 * 4096, -1, 0)
+    assert big.digest(0) == zlib.crc32(bytes(range(256)) * 4096)
+
+
+def test_tables_extended_keep_every_column_and_shift_indexes() -> None:
+    one, two = EntryTable(), EntryTable()
+    one.add("a", 0, 1, 11, -1)
+    one.add(".wh.x", 0, 0, -1, -1)
+    two.add("b", 0, 2, 22, -1)
+    two.add("d/.wh.y", 0, 0, -1, -1)
+    two.links[0] = "a"
+    two.contents[0] = b"#!"
+    one.extend(two)
+    assert one.paths == ["a", ".wh.x", "b", "d/.wh.y"]
+    assert list(one.digests) == [11, -1, 22, -1]
+    assert one.whiteouts == [1, 3]
+    assert one.links == {2: "a"}
+    assert one.contents == {2: b"#!"}
+
+
+def test_same_content_when_one_digest_is_zero_or_one_offset_is_zero(tmp_path: Path) -> None:
+    (tmp_path / "blob").write_bytes(b"")
+    empty_known, empty_at_0 = EntryTable(), EntryTable(str(tmp_path / "blob"))
+    empty_known.add("e", 0, 0, 0, -1)
+    empty_at_0.add("e", 0, 0, -1, 0)
+    assert same_content(empty_known, 0, empty_at_0, 0)
+    (tmp_path / "two").write_bytes(b"abcabd")
+    pair = EntryTable(str(tmp_path / "two"))
+    pair.add("x", 0, 3, -1, 0)
+    pair.add("y", 0, 3, -1, 3)
+    assert not same_content(pair, 0, pair, 1)  # read where they lie, from offset 0 on
+    known = EntryTable()
+    known.add("k", 0, 3, zlib.crc32(b"abc"), -1)
+    assert same_content(known, 0, pair, 0)
+    assert not same_content(known, 0, pair, 1)
