@@ -60,3 +60,72 @@ def test_json_kept_from_a_stream_is_bounded(monkeypatch: pytest.MonkeyPatch) -> 
     members = [craft.member(f"{i}.json", json.dumps({"pad": "x" * 300}).encode()) for i in range(5)]
     with pytest.raises(UsageError, match="more than 1000 bytes of JSON"):
         _read(craft.tar(*members))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'  \n {"a": 1}', True),
+        (b"[1]", True),
+        (b"x{", False),
+        (b"", False),
+        (b"1 ", False),
+    ],
+)
+def test_what_looks_like_json(head: bytes, expected: bool) -> None:
+    assert streamed._is_json(head) is expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\x1f\x8b\x08", True),  # gzip
+        (b"\x28\xb5\x2f\xfd", True),  # zstd
+        (bytes(257) + b"ustar\x0000" + bytes(250), True),
+        (bytes(512), True),  # an empty tar: its end blocks
+        (bytes(511), False),
+        (bytes(511) + b"\x01", False),
+        (b"\x1f", False),
+        (b"PK\x03\x04", False),
+    ],
+)
+def test_what_looks_like_a_layer(head: bytes, expected: bool) -> None:
+    assert streamed._looks_like_tar_or_compressed(head) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("blobs/sha256/abc", True),
+        ("x/layer.tar", True),
+        ("x/layer.tar.gz", True),
+        ("x/layer.tgz", True),
+        ("x/layer.TAR", False),
+        ("x/layer.zip", False),
+        ("manifest.json", False),
+    ],
+)
+def test_which_names_are_layers(name: str, expected: bool) -> None:
+    assert streamed._is_layer_name(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (None, None),
+        (b"", None),
+        (b"ustar", None),
+        (b'{"errorDetail":{"message":"disk full"},"error":"x"}\0\0', "disk full"),
+        (b'{"error":"no such image"}\0{"message":"later"}', "no such image"),
+        (b' {"message":"plain"}', "plain"),
+        (b'{"message": 5}', "an error"),
+        (b'{"message":"cut off, no end', "cut off, no end"),
+        (b'{"error": broken', "an error"),
+        (b'{"message":"caf\xe9"}', "caf\ufffd"),
+        (b'{"message":"' + b"m" * 400 + b'"}', "m" * 300),
+    ],
+)
+def test_an_error_the_engine_wrote_into_the_stream(
+    block: bytes | None, expected: str | None
+) -> None:
+    assert streamed.engine_error(block) == expected
