@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from slimstage.analyze.filetree import Waste, stack
+from slimstage.analyze.filetree import Stacked, Waste, stack
 from slimstage.image.layer import EntryTable, scan
 from tests.imagebuild import Spec, layer_tar
 
@@ -214,3 +214,28 @@ def test_forty_symlinks_in_a_row_resolve_and_forty_one_do_not() -> None:
 
     assert stack([entries(chain(40))]).resolve("l0") is not None
     assert stack([entries(chain(41))]).resolve("l0") is None
+
+
+def _found(result: Stacked, path: str, *, follow: bool = True) -> tuple[str, int]:
+    found = result.resolve(path, follow=follow)
+    assert found is not None, path
+    assert isinstance(found[1], int), path
+    return found[0], found[1]
+
+
+def test_entries_of_later_layers_are_found_in_their_own_layer() -> None:
+    # A ref holds its layer above bit 32: layer 1's entries must not be looked up in layer 0,
+    # nor layer 3's in layer 1. Each layer puts different entries at the same indexes.
+    layers = [
+        entries([("file", "a", "a" * 5), ("file", "b", "b" * 7)]),
+        entries([("file", "pad", "p"), ("symlink", "link", "a")]),
+        entries([("file", "c", "c" * 9), ("file", "d", "d" * 11)]),
+        entries([("file", "pad2", "q"), ("file", "d", "d" * 11), ("symlink", "l3", "b")]),
+    ]
+    result = stack(layers)
+    assert _found(result, "link")[0] == "a"
+    assert _found(result, "l3")[0] == "b"
+    link, l3, a = (_found(result, p, follow=False)[1] for p in ("link", "l3", "a"))
+    assert result.kind(link) == result.kind(l3) != result.kind(a)
+    # d was written again unchanged in layer 3 over layer 2
+    assert result.waste == Waste(rewritten_unchanged=11)
