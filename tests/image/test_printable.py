@@ -18,6 +18,9 @@ from slimstage.image.printable import printable
         ("del\x7f c1\x9b", "del\\x7f c1\\x9b"),
         ("bad\udcff\udce9", "bad\\xff\\xe9"),  # bytes that were not UTF-8
         ("rtl\u202eevil", "rtl\\u202eevil"),
+        # the edges of surrogateescape's range (bytes 0x80 to 0xff) and lone surrogates outside it
+        ("\udc80\udc7f\udd00\ud800", "\\x80\\udc7f\\udd00\\ud800"),
+        ("\x00\x1f\x9f\u200e", "\\x00\\x1f\\x9f\\u200e"),
     ],
 )
 def test_printable(text: str, shown: str) -> None:
