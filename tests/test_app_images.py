@@ -288,4 +288,8 @@ def test_postgres_stopped_data_endpoints_answer_503_and_health_stays_up(
     went = [line for line in log.splitlines() if "database unavailable" in line]
     back = [line for line in log.splitlines() if "database available again" in line]
     assert 1 <= len(went) <= WORKERS[variant], log
-    assert 1 <= len(back) <= WORKERS[variant], log
+    # A process says the database is back when it next reaches it. With several workers, the
+    # requests after the outage may all land on one that never saw it: then none says so.
+    assert len(back) <= len(went), log
+    if WORKERS[variant] == 1:
+        assert len(back) == 1, log
