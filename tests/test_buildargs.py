@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from slimstage.buildargs import PLATFORM_ARGS, expand
+from slimstage.buildargs import PLATFORM_ARGS, declare, expand
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,14 @@ def test_expand(word: str, values: dict[str, str], expanded: str, unset: set[str
 def test_platform_args_name_this_machine() -> None:
     assert PLATFORM_ARGS["TARGETPLATFORM"] == f"linux/{PLATFORM_ARGS['TARGETARCH']}"
     assert PLATFORM_ARGS["BUILDOS"] == "linux"
+
+
+def test_declare_takes_a_given_value_first_then_the_default_expanded() -> None:
+    values = {"BASE": "debian"}
+    declare(
+        ["TAG=12", "IMAGE=${BASE}:$TAG", "GIVEN=default", "BARE", "BASE"], values, {"GIVEN": "cli"}
+    )
+    # BARE has no default and was not given: not set; BASE was already set: kept
+    assert values == {"BASE": "debian", "TAG": "12", "IMAGE": "debian:12", "GIVEN": "cli"}
+    declare(["BASE"], values, {"BASE": "alpine"})
+    assert values["BASE"] == "alpine"

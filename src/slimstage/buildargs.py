@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import platform
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 _ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
@@ -48,3 +48,15 @@ def expand(word: str, values: Mapping[str, str]) -> tuple[str, set[str]]:
         return value
 
     return _REFERENCE.sub(replace, word), unset
+
+
+def declare(words: Iterable[str], values: dict[str, str], given: Mapping[str, str]) -> None:
+    """Apply an ARG instruction's WORDS to VALUES as BuildKit does: a value GIVEN with
+    --build-arg wins, else the default, expanded with the values so far; a NAME with neither
+    leaves VALUES as they are."""
+    for word in words:
+        name, sep, default = word.partition("=")
+        if name in given:
+            values[name] = given[name]
+        elif sep:
+            values[name] = expand(default, values)[0]

@@ -18,7 +18,7 @@ from typing import Any
 
 import dockerfile as buildkit
 
-from slimstage.buildargs import PLATFORM_ARGS, expand
+from slimstage.buildargs import PLATFORM_ARGS, declare, expand
 from slimstage.errors import UsageError
 
 KNOWN = frozenset(
@@ -119,12 +119,7 @@ class Dockerfile:
             given = build_args or {}
             values: dict[str, str] = dict(PLATFORM_ARGS)
             for ins in self.global_args:
-                for word in ins.value:
-                    name, sep, default = word.partition("=")
-                    if name in given:
-                        values[name] = given[name]
-                    elif sep:
-                        values[name] = expand(default, values)[0]
+                declare(ins.value, values, given)
             self._memo[key] = values
         return self._memo[key]  # type: ignore[no-any-return]
 

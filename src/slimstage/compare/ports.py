@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from slimstage.buildargs import expand
+from slimstage.buildargs import declare, expand
 from slimstage.dockerfile import Dockerfile, Instruction
 from slimstage.errors import SlimstageError
 
@@ -44,12 +44,7 @@ def lowest_exposed(image_config: Mapping[str, object]) -> str | None:
 def _learn(ins: Instruction, values: dict[str, str], build_args: Mapping[str, str]) -> None:
     """Record the variables an ARG or ENV instruction sets, as later lines of the stage see them."""
     if ins.cmd == "ARG":
-        for word in ins.value:
-            name, sep, default = word.partition("=")
-            if name in build_args:
-                values[name] = build_args[name]
-            elif sep:
-                values[name] = expand(default, values)[0]
+        declare(ins.value, values, build_args)
     elif ins.cmd == "ENV":
         words = list(ins.value)
         for name, value in zip(words[::2], words[1::2], strict=False):
