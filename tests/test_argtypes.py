@@ -19,6 +19,8 @@ from slimstage import argtypes
         (argtypes.size, "1.5MB", 1_500_000),
         (argtypes.key_value, "A=b=c", ("A", "b=c")),
         (argtypes.key_value, "EMPTY=", ("EMPTY", "")),
+        (argtypes.count, "0", 0),
+        (argtypes.positive_int, "1", 1),
     ],
 )
 def test_good_values(convert: object, text: str, value: object) -> None:
@@ -30,6 +32,8 @@ def test_good_values(convert: object, text: str, value: object) -> None:
     [
         (argtypes.positive_int, "0", "at least 1"),
         (argtypes.positive_int, "two", "whole number"),
+        (argtypes.count, "-1", "^must be 0 or more, got -1$"),
+        (argtypes.count, "1.5", "^expected a whole number, got '1.5'$"),
         (argtypes.positive_float, "0", "more than 0"),
         (argtypes.positive_float, "nan", "more than 0"),
         (argtypes.fraction, "1.01", "from 0 to 1"),
