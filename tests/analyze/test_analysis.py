@@ -49,6 +49,16 @@ LAYERS = [
 ]
 
 
+def _analyzed(
+    tmp_path: Path, spec: ImageSpec, *, top: int = 10, base: Origin | None = None
+) -> analysis.Analysis:
+    """SPEC written as a docker-save archive and analyzed as it streams by."""
+    path = docker_classic(tmp_path / "img.tar", spec)
+    with path.open("rb") as stream:
+        image = archive.read_stream(stream, "img.tar", read_layer=read_layer)
+    return analysis.analyze(image, top=top, base=base)
+
+
 @pytest.fixture
 def result(tmp_path: Path) -> analysis.Analysis:
     spec = ImageSpec(
@@ -56,11 +66,7 @@ def result(tmp_path: Path) -> analysis.Analysis:
         history=["ADD rootfs /", "RUN |1 GITHUB_TOKEN=abc123 /bin/sh -c make", "COPY . /"],
         env=["PATH=/usr/bin", "PYTHONDONTWRITEBYTECODE=1", "API_TOKEN=s3cr3t", "TOKEN_FILE=/run/t"],
     )
-    path = docker_classic(tmp_path / "img.tar", spec)
-    with path.open("rb") as stream:
-        return analysis.analyze(
-            archive.read_stream(stream, "img.tar", read_layer=read_layer), top=3
-        )
+    return _analyzed(tmp_path, spec, top=3)
 
 
 def test_leftovers_by_category(result: analysis.Analysis) -> None:
@@ -161,9 +167,7 @@ def test_apk_database_attribution(tmp_path: Path) -> None:
             ]
         ]
     )
-    path = docker_classic(tmp_path / "alpine.tar", spec)
-    with path.open("rb") as stream:
-        result = analysis.analyze(archive.read_stream(stream, "alpine.tar", read_layer=read_layer))
+    result = _analyzed(tmp_path, spec)
     owned = {(o.name, o.manager): (o.bytes, o.files) for o in result.packages.os}
     assert owned == {("busybox", "apk"): (910, 2), ("musl", "apk"): (600, 1)}
     assert result.packages.unowned_bytes == len(installed) + 300
@@ -180,13 +184,6 @@ def test_efficiency_is_what_is_visible_of_what_is_stored(result: analysis.Analys
     assert result.size_bytes == stored
     assert result.visible_bytes == stored - len(KEY)  # only the key is hidden
     assert result.efficiency == (stored - len(KEY)) / stored
-
-
-def _analyzed(tmp_path: Path, spec: ImageSpec, **options: object) -> analysis.Analysis:
-    path = docker_classic(tmp_path / "img.tar", spec)
-    with path.open("rb") as stream:
-        image = archive.read_stream(stream, "img.tar", read_layer=read_layer)
-    return analysis.analyze(image, **options)  # type: ignore[arg-type]
 
 
 def test_an_image_without_bytes_wastes_nothing(tmp_path: Path) -> None:
