@@ -99,6 +99,9 @@ def test_unknown_target_is_a_usage_error() -> None:
         ("FROM a\nFROOM b\n", 2, "unknown instruction 'FROOM'"),
         ("FROM a\nENV\n", 2, "ENV needs arguments"),
         ("FROM a\nCOPY <<EOF /x\nunterminated\n", 2, "cannot parse"),
+        # a lone surrogate (text decoded with surrogateescape) would crash BuildKit's parser
+        ("FROM a\nRUN echo \udce9\n", 2, "cannot parse: U+DCE9 is not a character"),
+        ("\ud800", 1, "U+D800 is not a character"),
     ],
 )
 def test_unusable_files_get_a_line_numbered_error(text: str, line: int, message: str) -> None:
@@ -150,7 +153,8 @@ LINES = st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(LINES, max_size=12), st.text(max_size=40))
+# Noise from any category, lone surrogates included (Hypothesis leaves them out by default).
+@given(st.lists(LINES, max_size=12), st.text(st.characters(exclude_categories=()), max_size=40))
 def test_fuzzed_files_lint_or_fail_cleanly(lines: list[str], noise: str) -> None:
     text = "\n".join([*lines, noise])
     # Any outcome but a clean finding list or a UsageError (exit 2) is a crash.

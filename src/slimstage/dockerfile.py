@@ -30,6 +30,9 @@ KNOWN = frozenset(
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class ParseError(UsageError):
     """A Dockerfile that cannot be used; the message starts with FILE:LINE."""
 
@@ -239,6 +242,11 @@ def _stage(ins: Instruction, index: int, where: str) -> Stage:
 
 def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
     """Parse a Dockerfile; unusable input raises ParseError naming the file and line."""
+    surrogate = _SURROGATE.search(text)
+    if surrogate:  # BuildKit's parser crashes the whole process on one: refuse it first
+        line = text.count("\n", 0, surrogate.start()) + 1
+        code = f"U+{ord(surrogate.group()):04X}"
+        raise ParseError(f"{path}:{line}: cannot parse: {code} is not a character (not UTF-8)")
     try:
         commands = buildkit.parse_string(text)
     except buildkit.GoParseError as exc:
