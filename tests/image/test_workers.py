@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Generator
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,33 @@ def test_one_worker_or_one_job_runs_here() -> None:
     assert {pid for pid, _ in in_order([partial(_pid_and, n) for n in range(3)], 1)} == {
         os.getpid()
     }
+
+
+def _started(log: Path, value: int, seconds: float = 0.2) -> int:
+    with log.open("a") as out:
+        out.write(f"{value}\n")
+    time.sleep(seconds)  # long enough that the other worker has begun its job
+    return value
+
+
+def test_the_costliest_jobs_are_handed_out_first_and_results_still_come_in_order(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "started"
+    # Job 1 holds its worker a second; the other worker runs the rest one after another.
+    jobs = [partial(_started, log, n, 1.0 if n == 1 else 0.2) for n in range(5)]
+    assert list(in_order(jobs, 2, costs=[1, 7, 2, 9, 1])) == [0, 1, 2, 3, 4]
+    started = [int(line) for line in log.read_text().split()]
+    assert sorted(started[:2]) == [1, 3]  # the two costliest, one per worker
+    assert started[2:] == [2, 0, 4]  # then by cost, equal costs in job order
+
+
+def test_without_costs_jobs_are_handed_out_in_order(tmp_path: Path) -> None:
+    log = tmp_path / "started"
+    assert list(in_order([partial(_started, log, n) for n in range(4)], 2)) == [0, 1, 2, 3]
+    started = [int(line) for line in log.read_text().split()]
+    assert sorted(started[:2]) == [0, 1]
+    assert sorted(started[2:]) == [2, 3]
 
 
 def _big(size: int) -> bytes:

@@ -107,11 +107,12 @@ def assemble(
     return Image(source, plan.layout, config, layers, layers.verification)
 
 
-def read_planned(jobs: Sequence[Callable[[], Blob[T]]], total_bytes: int) -> Iterator[Blob[T]]:
-    """Run the layer jobs, in worker processes when there is enough work to share: the
-    results come as they are ready, in order."""
-    count = workers.processes() if total_bytes >= PARALLEL_BYTES else 1
-    return workers.in_order(jobs, count)
+def read_planned(jobs: Sequence[Callable[[], Blob[T]]], sizes: Sequence[int]) -> Iterator[Blob[T]]:
+    """Run the layer jobs, in worker processes when there is enough work to share, the jobs
+    with the most bytes first: the results come as they are ready, in order. SIZES: the bytes
+    each job reads."""
+    count = workers.processes() if sum(sizes) >= PARALLEL_BYTES else 1
+    return workers.in_order(jobs, count, sizes)
 
 
 def file_job(

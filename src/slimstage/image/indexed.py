@@ -9,6 +9,7 @@ job: in worker processes when there is work to share.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,19 +84,20 @@ def read(
         assembly.file_job(read_layer, path, member.offset, member.size, name, verify)
         for name, member in zip(names, found, strict=True)
     ]
-    total = sum(m.size for m in found)
+    sizes = [m.size for m in found]
     plans = (
-        _splits(read_layer, path, names, found, verify) if total >= assembly.PARALLEL_BYTES else []
+        _splits(read_layer, path, names, found, verify)
+        if sum(sizes) >= assembly.PARALLEL_BYTES
+        else []
     )
     if not any(plans):
-        return assembly.assemble(source, plan, config, assembly.read_planned(whole, total), verify)
-    jobs = [
-        job
-        for one, split in zip(whole, plans, strict=True)
-        for job in (split.jobs if split else [one])
-    ]
-    results = assembly.read_planned(jobs, total)
-    sizes = [m.size for m in found]
+        return assembly.assemble(source, plan, config, assembly.read_planned(whole, sizes), verify)
+    jobs: list[Callable[[], Any]] = []
+    costs: list[int] = []
+    for one, split, size in zip(whole, plans, sizes, strict=True):
+        jobs.extend(split.jobs if split else [one])
+        costs.extend(split.sizes if split else [size])
+    results = assembly.read_planned(jobs, costs)
     blobs = segments.gather(results, plans, whole, read_layer, sizes)  # type: ignore[arg-type]
     return assembly.assemble(source, plan, config, blobs, verify)
 

@@ -68,5 +68,5 @@ def read(root: Path, *, read_layer: LayerReader[T], platform: str | None, verify
     jobs = [
         assembly.file_job(read_layer, path, 0, size, name, verify) for name, path, size in files
     ]
-    blobs = assembly.read_planned(jobs, sum(size for _, _, size in files))
+    blobs = assembly.read_planned(jobs, [size for _, _, size in files])
     return assembly.assemble(str(root), plan, config, blobs, verify)

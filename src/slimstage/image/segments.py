@@ -121,10 +121,12 @@ def _segment(
 
 @dataclass(frozen=True)
 class Split:
-    """A layer read in parts: the jobs for it, in order, the last one hashing it if verifying."""
+    """A layer read in parts: the jobs for it, in order, the last one hashing it if verifying;
+    the bytes each job reads."""
 
     jobs: list[Callable[[], Any]]
     verify: bool
+    sizes: list[int]
 
 
 def split(
@@ -152,9 +154,11 @@ def split(
         partial(_segment, reader, path, start + a, b - a, name, b == size, a)
         for a, b in zip(places, ends, strict=True)
     ]
+    sizes = [b - a for a, b in zip(places, ends, strict=True)]
     if algorithm is not None:
         jobs.append(partial(_hash, path, start, size, algorithm))
-    return Split(jobs, algorithm is not None)
+        sizes.append(size)
+    return Split(jobs, algorithm is not None, sizes)
 
 
 def gather(

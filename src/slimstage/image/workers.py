@@ -3,9 +3,10 @@
 Reading layers is Python work (tar headers) or hashing, and a machine has more than one core:
 each worker reads whole layers, the parent meanwhile stacks the ones already read. Workers are
 forked (they inherit the jobs; nothing but results is pickled), are given one job at a time as
-they finish the last (a large layer does not hold up the rest), and are killed and reaped
-however the caller stops. A SlimstageError in a worker is raised again in the parent with its
-message; anything else is a bug and says so.
+they finish the last (a large layer does not hold up the rest), the costliest first when the
+caller knows the costs (a large job left for last would run alone at the end), and are killed
+and reaped however the caller stops. A SlimstageError in a worker is raised again in the
+parent with its message; anything else is a bug and says so.
 """
 
 from __future__ import annotations
@@ -94,8 +95,9 @@ class _Pool:
     """The parent's side: a thread per worker takes its results as they come (unpickling them)
     and hands it its next job."""
 
-    def __init__(self, jobs: Sequence[Callable[[], Any]], count: int) -> None:
+    def __init__(self, jobs: Sequence[Callable[[], Any]], count: int, order: list[int]) -> None:
         self.count = len(jobs)
+        self.order = order  # job indices in the order they are handed out
         self.workers = [_Worker(jobs) for _ in range(count)]
         self.results: dict[int, tuple[str, Any]] = {}
         self.lost: str | None = None
@@ -115,7 +117,7 @@ class _Pool:
             index = self.next_job
             self.next_job += 1
         if index < self.count:
-            worker.give(index)
+            worker.give(self.order[index])
 
     def _collect(self, worker: _Worker) -> None:
         while True:
@@ -159,14 +161,20 @@ class _Pool:
             worker.close()
 
 
-def in_order(jobs: Sequence[Callable[[], T]], count: int) -> Iterator[T]:
-    """Each job's result, in job order; with COUNT > 1 worker processes run them meanwhile."""
+def in_order(
+    jobs: Sequence[Callable[[], T]], count: int, costs: Sequence[int] | None = None
+) -> Iterator[T]:
+    """Each job's result, in job order; with COUNT > 1 worker processes run them meanwhile,
+    started costliest first when COSTS (one number per job, in any unit) are given."""
     count = min(count, len(jobs))
     if count <= 1:
         for job in jobs:
             yield job()
         return
-    pool = _Pool(jobs, count)
+    order = list(range(len(jobs)))
+    if costs is not None:
+        order.sort(key=lambda index: -costs[index])  # stable: equal costs keep job order
+    pool = _Pool(jobs, count, order)
     try:
         for index in range(len(jobs)):
             yield pool.result(index)
