@@ -199,3 +199,101 @@ def test_hashing_covers_every_byte_read_and_drained() -> None:
     assert hashing.digest == "sha256:" + hashlib.sha256(data).hexdigest()
     assert hashing.count == len(data)
     assert Hashing(io.BytesIO(b""), "sha512").digest == "sha512:" + hashlib.sha512().hexdigest()
+
+
+class _Pieces:
+    """A stream that hands out the given pieces, one per read, whatever size is asked for."""
+
+    def __init__(self, *pieces: bytes) -> None:
+        self.pieces = list(pieces)
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self.pieces.pop(0) if self.pieces else b""
+
+
+def test_counting_adds_up_every_read() -> None:
+    counting = blob.Counting(io.BytesIO(bytes(100)))
+    assert counting.count == 0
+    counting.read(30)
+    counting.read(50)
+    counting.read()
+    assert counting.count == 100
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zstd", "none"])
+def test_a_sized_read_gives_at_most_that_many_bytes_and_none_for_zero(kind: str) -> None:
+    packed = {"gzip": gzip.compress(DATA), "zstd": ZSTD.compress(DATA), "none": DATA}[kind]
+    stream, found, _ = open_layer(io.BytesIO(packed), "layer")
+    assert found == kind
+    assert stream.read(0) == b""
+    assert stream.read(1) == DATA[:1]
+    assert stream.read(5) == DATA[1:6]
+    assert stream.read(0) == b""
+
+
+def test_zeros_after_the_last_gzip_member_end_it_whatever_follows_in_later_reads() -> None:
+    member = gzip.compress(DATA)
+    # Zeros, then a whole new member: after the padding, nothing but zeros may come.
+    stream, _, _ = open_layer(_Pieces(member, bytes(512), member), "padded")
+    with pytest.raises(LayerError, match="padded: data after the end of the gzip stream"):
+        _drain(stream)
+    stream, _, _ = open_layer(_Pieces(member, bytes(512), bytes(512), b"junk"), "padded")
+    with pytest.raises(LayerError, match="data after the end of the gzip stream"):
+        _drain(stream)
+    stream, _, _ = open_layer(_Pieces(member, bytes(512), bytes(100)), "padded")
+    assert _drain(stream) == len(DATA)
+
+
+def test_data_after_a_gzip_stream_is_refused_whatever_its_bytes() -> None:
+    stream, _, _ = open_layer(io.BytesIO(gzip.compress(DATA) + b"XX"), "x")
+    with pytest.raises(LayerError, match="data after the end of the gzip stream"):
+        _drain(stream)
+
+
+def test_a_gzip_magic_split_across_reads_starts_the_next_member() -> None:
+    first, second = gzip.compress(DATA[:5000]), gzip.compress(DATA[5000:])
+    pieces = [first, second[:1], second[1:2], second[2:]]  # the magic arrives byte by byte
+    stream, _, _ = open_layer(_Pieces(*pieces), "split")
+    out = b"".join(iter(lambda: stream.read(MIB), b""))
+    assert out == DATA
+
+
+def test_every_zstd_frame_is_read_not_only_the_first() -> None:
+    frames = ZSTD.compress(DATA[:5000]) + ZSTD.compress(DATA[5000:])
+    stream, _, _ = open_layer(io.BytesIO(frames), "frames")
+    assert _drain(stream, 1000) == len(DATA)
+
+
+def test_the_byte_limit_allows_a_tar_of_exactly_that_size() -> None:
+    packed = gzip.compress(DATA)
+    exact = Limits(max_bytes=len(DATA))
+    assert _drain(open_layer(io.BytesIO(packed), "l", exact)[0]) == len(DATA)
+    one_less = Limits(max_bytes=len(DATA) - 1)
+    with pytest.raises(LayerError, match="larger than --max-layer-bytes"):
+        _drain(open_layer(io.BytesIO(packed), "l", one_less)[0])
+
+
+def test_the_ratio_is_expanded_over_compressed_bytes_and_its_floor_is_allowed() -> None:
+    noise = hashlib.sha256(b"seed").digest() * 2
+    random_ish = b"".join(
+        hashlib.sha256(noise + bytes([i, j])).digest() for i in range(64) for j in range(64)
+    )
+    packed = gzip.compress(random_ish)  # hardly compresses: a ratio near 1
+    assert len(packed) * 2 > len(random_ish)
+    modest = Limits(max_ratio=2, ratio_floor=1000)
+    assert _drain(open_layer(io.BytesIO(packed), "l", modest)[0]) == len(random_ish)
+    # Zeros expand far more than once, but reaching exactly the floor is still allowed.
+    zeros = gzip.compress(bytes(MIB))
+    at_floor = Limits(max_ratio=1, ratio_floor=MIB)
+    assert _drain(open_layer(io.BytesIO(zeros), "l", at_floor)[0]) == MIB
+    under_floor = Limits(max_ratio=1, ratio_floor=MIB - 1)
+    with pytest.raises(LayerError, match="expands more than 1x"):
+        _drain(open_layer(io.BytesIO(zeros), "l", under_floor)[0])
+
+
+def test_prefixed_gives_nothing_for_a_zero_read() -> None:
+    stream = Prefixed(b"ab", io.BytesIO(b"cd"))
+    assert stream.read(0) == b""
+    assert stream.read(1) == b"a"
+    assert stream.read(0) == b""
+    assert stream.read() == b"bcd"

@@ -172,6 +172,8 @@ class _Unzstd:
         return data
 
     def read_out(self, size: int) -> bytes:
+        if size == 0:  # nothing asked for: no output says nothing about the frame
+            return b""
         try:
             out: bytes = self.reader.read(CHUNK if size < 0 else size)
         except self.zstd_error as exc:
