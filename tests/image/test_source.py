@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from slimstage.analyze.analysis import read_layer
 from slimstage.engine import Engine
-from slimstage.errors import UsageError
+from slimstage.errors import CommandFailed, UsageError
 from slimstage.image import source
-from tests.imagebuild import ImageSpec, docker_classic, oci_dir
+from tests.fakeengine import FakeEngine
+from tests.imagebuild import ImageSpec, docker_classic, oci_dir, oci_tar
 
 SPEC = ImageSpec([[("file", "app/a", "a" * 10)]])
 
@@ -132,3 +137,96 @@ def test_an_unknown_image_name_is_a_usage_error(engine: Engine) -> None:
 def test_diff_ids_of_something_that_is_no_reference_is_a_usage_error(target: str) -> None:
     with pytest.raises(UsageError, match="not a file, a folder or an image reference"):
         source.diff_ids(target)
+
+
+SPEC_ARM = ImageSpec([[("file", "app/arm", "b" * 3)]])
+
+
+def _corrupt_first_layer(root: Path) -> None:
+    """Change one byte of the layer blob of the first image in an OCI layout folder."""
+    blobs = sorted((root / "blobs" / "sha256").iterdir(), key=lambda p: p.stat().st_size)
+    layer = next(p for p in blobs if p.read_bytes()[257:262] == b"ustar")
+    data = bytearray(layer.read_bytes())
+    data[600] ^= 1  # inside the file's content: the tar still reads
+    layer.write_bytes(bytes(data))
+
+
+def test_the_platform_chosen_reaches_a_folder_and_an_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_engine(monkeypatch)
+    images = [("linux/amd64", SPEC), ("linux/arm64", SPEC_ARM)]
+    for target in (oci_dir(tmp_path / "l", images), oci_tar(tmp_path / "i.oci", images)):
+        image = source.load(str(target), read_layer=read_layer, platform="linux/arm64")
+        assert [e.path for e in image.layers[0].summary.entries] == ["app/arm"]
+
+
+def test_digests_are_verified_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_engine(monkeypatch)
+    root = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
+    _corrupt_first_layer(root)
+    with pytest.raises(UsageError, match="does not match"):
+        list(source.load(str(root), read_layer=read_layer).layers)
+    image = source.load(str(root), read_layer=read_layer, verify=False)
+    assert [e.path for e in image.layers[0].summary.entries] == ["app/a"]
+    # The base's layer digests come from its config: its blobs are not judged.
+    assert source.diff_ids(str(root)) == image.config.diff_ids
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("./missing", True),
+        ("/missing/x", True),
+        ("~/missing", True),
+        ("missing.tar", True),
+        ("missing.oci", True),
+        ("present", True),  # a file in the current folder, named like an image
+        ("python:3.13-slim", False),
+        ("ghcr.io/x/y@sha256:" + "0" * 64, False),
+    ],
+)
+def test_what_names_a_path(
+    target: str, expected: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "present").write_text("x")
+    assert source.is_path(target) is expected
+
+
+def _fake_engine(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> None:
+    monkeypatch.setattr(Engine, "connect", lambda **_kw: engine)
+
+
+def test_an_image_in_the_engine_is_read_from_what_it_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = FakeEngine(tmp_path)
+    _fake_engine(monkeypatch, engine)
+    assert source.diff_ids("python:3.13-slim") == tuple(engine.base_diff_ids())
+    image = source.load("python:3.13-slim", read_layer=read_layer)
+    assert image.config.diff_ids[:1] == tuple(engine.base_diff_ids())
+    with pytest.raises(UsageError, match="no such file, folder or image in the engine"):
+        source.diff_ids("slimstage-test/absent:1")
+    with pytest.raises(UsageError, match="no such file, folder or image in the engine"):
+        source.load("slimstage-test/absent:1", read_layer=read_layer)
+
+
+class _FailingSave(FakeEngine):
+    @contextmanager
+    def saved(self, ref: str) -> Iterator[IO[bytes]]:
+        raise CommandFailed(
+            ("docker", "save", ref), 1, "", 'Error response from daemon: {"message":"disk full"}'
+        )
+        yield io.BytesIO()  # never reached: a generator, as the engine's own
+
+
+def test_a_failed_save_says_what_the_engine_said_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_engine(monkeypatch, _FailingSave(tmp_path))
+    with pytest.raises(CommandFailed) as caught:
+        source.load("python:3.13-slim", read_layer=read_layer)
+    assert caught.value.stderr == "disk full"
