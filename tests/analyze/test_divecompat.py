@@ -175,3 +175,18 @@ def test_equal_to_dive_itself_on_the_demos_real_images(
         assert ours.efficiency == theirs["efficiencyScore"], name
         assert ours.inefficient_bytes == theirs["inefficientBytes"], name
         assert ours.size_bytes == theirs["sizeBytes"], name
+
+
+def test_dive_json_has_dives_keys_values_and_order(tmp_path: Path) -> None:
+    path = docker_classic(tmp_path / "image.tar", ImageSpec([L0, L1, L2]))
+    theirs = dive_json(path, tmp_path / "dive.json")
+    with path.open("rb") as stream:
+        image = archive.read_stream(stream, str(path), read_layer=read_layer)
+    figures, references = divecompat.figures([layer.summary.table for layer in image.layers])
+    ours = divecompat.as_dive_json(figures, references)
+    assert list(ours) == ["image"]
+    # The same keys with the same values; the references in dive's order, largest first.
+    assert ours["image"] == theirs
+    sizes = [r["sizeBytes"] for r in theirs["fileReference"]]  # type: ignore[attr-defined]
+    assert sizes == sorted(sizes, reverse=True)
+    assert len(set(sizes)) > 1  # an order to get wrong
