@@ -20,3 +20,24 @@ def test_stages_the_final_one_is_built_from_count_builders_do_not() -> None:
     assert lines(chain, "SS105") == [2]
     builder = "FROM debian:12 AS b\nRUN rm -rf /usr/share/doc\nFROM debian:12\n"
     assert lines(builder, "SS105") == []
+
+
+def test_shell_builtins_that_do_nothing_do_not_make_a_run_more_than_a_delete() -> None:
+    for noop in ("true", ":", "set -eux"):
+        text = f"FROM debian:12\nRUN {noop} && rm -rf /usr/share/doc\n"
+        assert lines(text, "SS105") == [2], noop
+    # A RUN of nothing but them deletes nothing.
+    assert lines("FROM debian:12\nRUN true && :\n", "SS105") == []
+
+
+def test_a_deleter_named_by_its_path_is_still_a_deleter() -> None:
+    text = "FROM debian:12\nRUN /bin/rm -rf /usr/share/doc && /usr/bin/find /x -delete\n"
+    assert lines(text, "SS105") == [2]
+    # a program whose path merely ends in a deleter's name is not one
+    assert lines("FROM debian:12\nRUN /opt/rm/tool /x\n", "SS105") == []
+    assert lines("FROM debian:12\nRUN /opt/x/frm /x\n", "SS105") == []
+
+
+def test_find_without_delete_only_looks() -> None:
+    assert lines("FROM debian:12\nRUN find / -name '*.pyc'\n", "SS105") == []
+    assert lines("FROM debian:12\nRUN rm -f /a && find / -name x\n", "SS105") == []
