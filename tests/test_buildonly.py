@@ -96,3 +96,19 @@ def test_a_custom_file_and_its_errors() -> None:
         buildonly.parse('[debian.x]\nnames = ["a"]\n')
     with pytest.raises(ValueError, match="names must be a list of strings"):
         buildonly.parse('[debian.x]\nwhy = "y"\nnames = "a"\n')
+
+
+def test_errors_name_every_unknown_distribution_and_every_known_one() -> None:
+    with pytest.raises(ValueError, match=r"^unknown distribution") as caught:
+        buildonly.parse('[gentoo.x]\nwhy = "y"\n[arch.y]\nwhy = "z"\n')
+    assert str(caught.value) == "unknown distribution(s): arch, gentoo"
+    with pytest.raises(ValueError, match=r"^unknown distribution") as caught:
+        buildonly.why_build_only("gcc", "arch")
+    assert str(caught.value) == "unknown distribution 'arch' (known: debian, alpine, rpm)"
+
+
+def test_a_category_with_a_key_it_does_not_know_is_refused() -> None:
+    with pytest.raises(
+        ValueError, match=r"debian\.x: needs `why` and only names/suffixes/prefixes"
+    ):
+        buildonly.parse('[debian.x]\nwhy = "y"\nname = ["typo"]\n')

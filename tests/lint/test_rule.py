@@ -130,3 +130,43 @@ def test_an_unusable_onbuild_is_refused_before_any_rule_runs() -> None:
 def test_an_arg_default_may_hold_an_equals_sign() -> None:
     ctx = _context("FROM debian:12\nARG OPTS=--x=1 EMPTY=\nRUN true\n")
     assert ctx.environment(_at(ctx, 3)) == {"OPTS": "--x=1", "EMPTY": ""}
+
+
+# Checked against BuildKit: in a stage built FROM another, the stage's own ARG default wins over
+# the parent's ENV of the same name, a later ENV in the stage wins over both, and an ARG of an
+# earlier stage is not seen at all.
+SCOPES = """FROM debian:12 AS one
+ENV X=env Y=why Z=zed
+ARG ONLY_ONE=1
+FROM one
+ARG X=arg
+RUN echo $X $Y $Z $ONLY_ONE
+ENV X=later
+RUN echo $X
+ENV B=c A=B C=d
+ARG OPTS=--x=1
+RUN echo $B $OPTS
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "value"),
+    [
+        (6, "X", "arg"),
+        (6, "Y", "why"),
+        (6, "Z", "zed"),
+        (6, "ONLY_ONE", None),
+        (8, "X", "later"),
+        (8, "NOWHERE", None),
+        (11, "B", "c"),  # a value that is also a name is a value
+        (11, "A", "B"),
+        (11, "OPTS", "--x=1"),
+    ],
+)
+def test_variable_answers_as_buildkit_sets_the_variable(
+    line: int, name: str, value: str | None
+) -> None:
+    ctx = _context(SCOPES)
+    assert ctx.variable(_at(ctx, line), name) == value
+    expected = ctx.environment(_at(ctx, line)).get(name)
+    assert value == expected  # the whole environment agrees

@@ -21,3 +21,19 @@ def test_posix_shells_and_a_shell_without_runs_are_fine() -> None:
     assert lines('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nCMD ["x"]\n', "SS501") == []
     assert lines('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nRUN ["x"]\n', "SS501") == []
     assert lines('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nRUN x\n', "SS501") == [2]
+
+
+def test_the_message_names_the_shell_and_what_shellcheck_reads() -> None:
+    [finding] = findings('FROM debian:12\nSHELL ["/bin/zsh", "-c"]\nRUN x\n', "SS501")
+    assert finding.message == (
+        "RUN commands in /bin/zsh are not checked: ShellCheck reads sh, bash, dash, ash, "
+        "ksh and busybox sh"
+    )
+
+
+def test_every_shell_that_cannot_be_checked_is_reported_after_one_that_can() -> None:
+    text = (
+        'FROM debian:12\nRUN echo\nSHELL ["pwsh", "-c"]\nRUN a\nSHELL ["/bin/sh", "-c"]\nRUN b\n'
+        'SHELL ["/bin/zsh", "-c"]\nRUN c\n'
+    )
+    assert lines(text, "SS501") == [3, 7]
