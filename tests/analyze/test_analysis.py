@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from slimstage.analyze.analysis import read_layer
 from slimstage.analyze.filetree import Waste
 from slimstage.analyze.origin import Origin
 from slimstage.image import archive
+from slimstage.image.blob import LayerError, Limits
+from tests.image import craft
 from tests.imagebuild import ImageSpec, docker_classic
 
 KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -218,3 +222,11 @@ def test_the_base_s_share_of_owners_unowned_bytes_and_waste(tmp_path: Path) -> N
     # the key was written by layer 1, not the base: none of the waste is the base's
     assert result.base_waste == Waste()
     assert result.base_visible_bytes == layer0
+
+
+def test_the_reader_keeps_the_limits_it_was_given() -> None:
+    packed = gzip.compress(craft.tar(craft.member("big", b"x" * 5000)))
+    reader = analysis.layer_reader(Limits(max_bytes=4096))
+    with pytest.raises(LayerError, match="larger than --max-layer-bytes"):
+        reader(io.BytesIO(packed), "layer", None)
+    assert analysis.layer_reader()(io.BytesIO(packed), "layer", None).file_bytes == 5000

@@ -74,6 +74,8 @@ LAYER = craft.tar(
     craft.member("etc/link", kind=b"2", link="f1"),
     craft.member("etc/.wh.gone"),
     *(craft.member(f"var/g{i}", b"y" * 50) for i in range(60)),
+    craft.member("var/lib/dpkg/status", b"Package: tool\nStatus: install ok installed\n\n"),
+    *(craft.member(f"var/h{i}", b"z" * 70) for i in range(30)),
 )
 
 
@@ -204,6 +206,14 @@ def test_the_jobs_of_a_split_run_here_give_the_whole_layer_and_its_digest(
     first = merged.table.paths.index("etc/f5")
     at = merged.table.offsets[first]
     assert (tmp_path / "archive").read_bytes()[at : at + 500] == b"x" * 500
+    assert merged.compression == "none"
+    assert merged.table.location == path  # contents can be read back from the archive
+    assert merged.table.contents == whole.contents  # what the analyses asked to keep
+    assert merged.table.contents  # and there is something: the dpkg status file
+    # The bytes each job reads, for handing out the largest first: the parts, then the whole.
+    assert sum(plan.sizes[:-1]) == len(LAYER)
+    assert plan.sizes[-1] == len(LAYER)
+    assert all(size > 0 for size in plan.sizes)
     # without verifying, no digest job
     unverified = segments.split(
         read_layer, path, len(prefix), len(LAYER), "l/layer.tar", parts=3, algorithm=None
