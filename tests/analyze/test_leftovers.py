@@ -140,3 +140,43 @@ def test_a_source_that_is_a_symlink_makes_its_bytecode_importable() -> None:
     assert Bytecode(files, python_versions(files)).leftover(
         f"{STDLIB}/__pycache__/sitecustomize.cpython-313.pyc"
     )
+
+
+def test_the_largest_examples_are_kept_whatever_order_files_come_in() -> None:
+    files = [(f"usr/include/h{i}.h", i, False) for i in range(60, 0, -1)]  # largest first
+    [headers] = find(files, None)
+    assert headers.examples == tuple(f"/usr/include/h{i}.h" for i in (60, 59, 58, 57, 56))
+
+
+def test_find_judges_bytecode_with_what_it_is_given() -> None:
+    files = {"opt/app/mod.py": 1, "opt/app/__pycache__/gone.cpython-313.pyc": 70}
+    bytecode = Bytecode(files, frozenset({"3.13"}))
+    visible = [(path, size, False) for path, size in files.items()]
+    assert find(visible, bytecode) == [
+        Leftover("bytecode", 70, 1, ("/opt/app/__pycache__/gone.cpython-313.pyc",))
+    ]
+    assert find(visible, None) == []
+
+
+@pytest.mark.parametrize(
+    ("paths", "versions"),
+    [
+        (["usr/lib/python3.11/os.pyc"], {"3.11"}),  # bytecode in the legacy place, no source
+        (["usr/lib/python3.12/__pycache__/os.cpython-312.pyc"], {"3.12"}),
+        (["usr/lib/python3.12/json/__init__.py", "usr/lib/python3.10/cos.py"], set()),
+    ],
+)
+def test_python_versions_from_os_in_any_form(paths: list[str], versions: set[str]) -> None:
+    assert python_versions(paths) == versions
+
+
+def test_bytecode_named_as_no_import_system_names_it_is_not_judged() -> None:
+    files = {"opt/x/__pycache__/notes.pyc": 1}
+    assert not Bytecode(files, frozenset({"3.13"})).leftover("opt/x/__pycache__/notes.pyc")
+
+
+def test_bytecode_of_a_module_at_the_root() -> None:
+    files = {"mod.py": 1, "__pycache__/mod.cpython-313.pyc": 1}
+    bytecode = Bytecode(files, frozenset({"3.13"}))
+    assert not bytecode.leftover("__pycache__/mod.cpython-313.pyc")
+    assert bytecode.leftover("__pycache__/other.cpython-313.pyc")
