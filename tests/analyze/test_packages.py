@@ -130,3 +130,40 @@ def test_owners_are_listed_largest_first() -> None:
     owners = {"dpkg": {"small": _p("/s"), "large": _p("/l")}, "apk": {"middle": _p("/m")}}
     owned, _, _ = attribute(owners, _resolve_in(visible), visible)
     assert [o.name for o in owned] == ["large", "middle", "small"]
+
+
+def test_databases_with_bytes_that_are_not_utf8_are_read() -> None:
+    status = b"Package: tool\nStatus: install ok installed\nVersion: 1:2.0\nDescription: \xff\n"
+    assert packages.dpkg_versions([status]) == {"tool": "1:2.0"}  # an epoch keeps its colon
+    assert packages.dpkg_lists([("var/lib/dpkg/info/tool.list", b"/usr/bin/t\xff\n")]) == {
+        "tool": ["/usr/bin/t\ufffd"]
+    }
+    apk = packages.apk_installed(b"P:tool\nV:1.0-r0\nF:usr/bin\nR:a:b\nR:\xff\n")
+    assert apk == {"tool": Package("1.0-r0", "", ["/usr/bin/a:b", "/usr/bin/\ufffd"])}
+    records = packages.python_records(
+        [("opt/site-packages/x-1.0.dist-info/RECORD", b"x/\xff.py,,\n\nx/a.py,,\n")]
+    )
+    assert records == {
+        "x@/opt/site-packages": Package(
+            "1.0",
+            "/opt/site-packages",
+            ["/opt/site-packages/x/\ufffd.py", "/opt/site-packages/x/a.py"],
+        )
+    }
+
+
+def test_what_a_database_does_not_say_is_left_empty() -> None:
+    assert packages.dpkg_versions([b"Package: bare\n"]) == {"bare": ""}
+    apk = packages.apk_installed(b"P:root\nR:top\n")
+    assert apk == {"root": Package("", "", ["/top"])}
+    records = packages.python_records([("opt/site-packages/odd.dist-info/RECORD", b"odd.py,,\n")])
+    assert records["odd.dist-info@/opt/site-packages"].version == ""
+    found = packages.owners({"var/lib/dpkg/info/listed.list": b"/x\n"})
+    assert found["dpkg"] == {"listed": Package("", "", ["/x"])}
+
+
+def test_a_packages_base_bytes_add_up_over_its_files() -> None:
+    owners = {"dpkg": {"libc": _p("/a", "/b", "/c")}}
+    visible = {"a": 10, "b": 20, "c": 40}
+    owned, _, _ = attribute(owners, _resolve_in(visible), visible, lambda path: path != "c")
+    assert [(o.bytes, o.base_bytes) for o in owned] == [(70, 30)]
