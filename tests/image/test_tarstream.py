@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from slimstage.image.tarstream import TarError, TarStream
+from slimstage.image.tarstream import Source, TarError, TarStream, Window
 from tests.image import craft
 
 LONG = "deep/" * 30 + "file-with-a-name-longer-than-one-hundred-characters.txt"
@@ -189,3 +189,136 @@ def test_malformed_pax_records_are_refused(body: bytes) -> None:
     data = craft.tar(craft.member("PaxHeader", body, b"x"), craft.member("x"))
     with pytest.raises(TarError, match="bad pax record"):
         list(TarStream(io.BytesIO(data)))
+
+
+class _Trickle:
+    """A pipe that hands out at most 1000 bytes per read: buffers run dry mid-member."""
+
+    def __init__(self, data: bytes) -> None:
+        self.raw = io.BytesIO(data)
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self.raw.read(1000 if size < 0 else min(size, 1000))
+
+
+BIG = bytes(range(256)) * 40  # 10240 bytes, each position recognisable
+TWO = craft.tar(
+    craft.member("first", b"f" * 700), craft.member("big", BIG), craft.member("z", b"z")
+)
+
+
+def _take(window: Window, size: int = -1) -> bytes:
+    """SIZE bytes (all that is left with -1): a pipe's reads may come short."""
+    out = b""
+    while size < 0 or len(out) < size:
+        data = window.read(-1 if size < 0 else size - len(out))
+        if not data:
+            break
+        out += data
+    return out
+
+
+def _at_big(tar: TarStream) -> None:
+    for member in tar:
+        if member.name == "big":
+            return
+    raise AssertionError("no member named big")
+
+
+@pytest.mark.parametrize("source", ["seekable", "pipe", "trickle"])
+@pytest.mark.parametrize(("first", "skip"), [(10, 1), (10, 990), (0, 5000), (1, 1000), (100, 0)])
+def test_skipping_inside_a_member_lands_exactly_where_asked(
+    source: str, first: int, skip: int
+) -> None:
+    raw = io.BytesIO(TWO)
+    sources: dict[str, Source] = {"seekable": raw, "pipe": _Pipe(raw), "trickle": _Trickle(TWO)}
+    tar = TarStream(sources[source])
+    _at_big(tar)
+    window = tar.window()
+    assert _take(window, first) == BIG[:first]
+    assert window.seek(skip, 1) == first + skip  # the place in the member, whatever came before
+    assert _take(window) == BIG[first + skip :]
+    assert window.read(0) == b""
+    # and the next member is read from its header, nothing lost or taken twice
+    assert [(m.name, b"".join(tar.chunks())) for m in tar] == [("z", b"z")]
+
+
+@pytest.mark.parametrize("source", ["pipe", "trickle"])
+def test_skipping_whole_members_of_a_pipe(source: str) -> None:
+    raw = io.BytesIO(TWO)
+    tar = TarStream(_Pipe(raw) if source == "pipe" else _Trickle(TWO))
+    assert [(m.name, m.size) for m in tar] == [("first", 700), ("big", len(BIG)), ("z", 1)]
+
+
+def test_a_window_seeks_back_to_the_start_of_its_member_and_no_further() -> None:
+    tar = TarStream(io.BytesIO(TWO))
+    _at_big(tar)
+    window = tar.window()
+    window.read(10)
+    assert window.seek(-10, 1) == 0
+    assert window.read(3) == BIG[:3]
+    with pytest.raises(OSError, match=r"^seek outside the member$"):
+        window.seek(-4, 1)
+    assert window.seek(len(BIG) - 3, 1) == len(BIG)  # to its very end: allowed
+    assert window.read() == b""
+
+
+def test_a_window_on_a_pipe_seeks_forward_only_and_only_relatively() -> None:
+    tar = TarStream(_Trickle(TWO))
+    _at_big(tar)
+    window = tar.window()
+    assert _take(window, 1500) == BIG[:1500]  # past what the header read buffered
+    assert window.seek(0, 1) == 1500
+    with pytest.raises(OSError, match=r"^cannot seek backwards in a stream$"):
+        window.seek(-1, 1)
+    with pytest.raises(OSError, match=r"^only relative seeks$"):
+        window.seek(0)
+    with pytest.raises(OSError, match=r"^only relative seeks$"):
+        window.seek(0, 2)
+    # Below the window: a pipe cannot give back what it handed out.
+    with pytest.raises(TarError, match=r"^cannot move backwards in a stream$"):
+        tar.skip_data(-1)
+
+
+def test_skipping_past_the_end_of_a_pipe_is_truncation() -> None:
+    cut = craft.tar(craft.member("big", BIG), end=False)[: 512 + 3000]
+    tar = TarStream(_Trickle(cut))
+    with pytest.raises(TarError, match=r"^truncated: the data ends inside a member$"):
+        _read_names(tar)
+
+
+def _read_names(tar: TarStream) -> list[str]:
+    return [m.name for m in tar]
+
+
+def test_read_all_takes_a_member_up_to_its_limit_across_chunks() -> None:
+    data = bytes(range(256)) * 5000  # more than one chunk
+    tar = TarStream(io.BytesIO(craft.tar(craft.member("m", data))))
+    next(iter(tar))
+    assert tar.read_all(len(data)) == data
+    tar = TarStream(io.BytesIO(craft.tar(craft.member("m", data))))
+    next(iter(tar))
+    with pytest.raises(
+        TarError, match=f"member of {len(data)} bytes is larger than {len(data) - 1}"
+    ):
+        tar.read_all(len(data) - 1)
+
+
+def test_the_last_name_is_the_whole_name_field() -> None:
+    name = "n" * 100  # fills the field: no NUL ends it
+    tar = TarStream(io.BytesIO(craft.member(name, b"x" * 10)[:600]))
+    with pytest.raises(TarError):
+        _read_names(tar)
+    assert tar.last_name() == name
+
+
+def test_seeking_back_after_reading_past_the_buffer_gives_the_bytes_read() -> None:
+    big = bytes(range(251)) * 1000  # larger than what one refill buffers
+    tar = TarStream(io.BytesIO(craft.tar(craft.member("big", big))))
+    next(iter(tar))
+    window = tar.window()
+    assert _take(window, 200_000) == big[:200_000]
+    window.seek(-1, 1)
+    assert window.read(1) == big[199_999:200_000]
+    window.seek(-150_000, 1)
+    assert _take(window, 10) == big[50_000:50_010]

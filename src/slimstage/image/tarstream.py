@@ -128,6 +128,9 @@ class TarStream:
             data = self._buf[self._pos : self._pos + size]
             self._pos += len(data)
         else:
+            # Past the buffer: it no longer holds what is just behind the position, so a move
+            # back must not land in it.
+            self._buf, self._pos = b"", 0
             data = self.source.read(size)
             if not data:
                 raise TarError("truncated: the data ends inside a member")
