@@ -68,3 +68,32 @@ def test_member_fields_are_parsed_when_asked_for() -> None:
     assert (member.linkname, member.uid, member.gid, member.mode) == ("target", 7, 0, 0o644)
     assert not member.isreg()
     assert not member.isdir()
+
+
+@pytest.mark.parametrize("field", [b"X000644\0", b"000644X\0", b"  644\t\0\0", b"0000644\0X"])
+def test_a_number_field_with_anything_but_digits_spaces_and_nuls_is_refused(field: bytes) -> None:
+    header = bytearray(craft.header("x"))
+    header[100:108] = field
+    member = Member("x", 0, b"0", 512, bytes(header), None)
+    if field.endswith(b"\0X"):  # ends at its first NUL: what follows does not count
+        assert member.mode == 0o644
+        return
+    with pytest.raises(TarError, match=r"^bad mode field in a tar header$"):
+        _ = member.mode
+
+
+def test_pax_records_keep_equals_signs_and_bytes_that_are_not_utf8() -> None:
+    body = b"14 path=a=b/c\n" + b"11 k\xff=caf\xe9\n"
+    assert pax_records(body) == {"path": "a=b/c", "k\udcff": "caf\udce9"}
+
+
+@pytest.mark.parametrize("body", [b"x path=a\n", b"99 path=a\n", b"9 path=ab\n", b"2 \n"])
+def test_a_pax_record_that_does_not_add_up_is_refused(body: bytes) -> None:
+    with pytest.raises(TarError, match=r"^bad pax record$"):
+        pax_records(body)
+
+
+def test_a_bad_pax_number_is_shown_cut_to_20_characters() -> None:
+    with pytest.raises(TarError) as caught:
+        decimal("1" * 19 + "xyz", "size")
+    assert str(caught.value) == f"bad pax size record {'1' * 19 + 'x'!r}"
