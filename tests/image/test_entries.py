@@ -129,3 +129,23 @@ def test_same_content_when_one_digest_is_zero_or_one_offset_is_zero(tmp_path: Pa
     known.add("k", 0, 3, zlib.crc32(b"abc"), -1)
     assert same_content(known, 0, pair, 0)
     assert not same_content(known, 0, pair, 1)
+
+
+def test_contents_larger_than_a_chunk_are_compared_and_digested_whole(tmp_path: Path) -> None:
+    chunk = 1 << 20
+    base = "abcdefgh" * (chunk // 8) + "t"  # a chunk and one byte
+    late = base[:-1] + "!"  # differs in the last byte, in the second chunk
+    early = "!" + base[1:]
+    blob = layer_tar(
+        [("file", "a", base), ("file", "b", base), ("file", "c", late), ("file", "d", early)]
+    )
+    path = tmp_path / "layer.tar"
+    path.write_bytes(blob)
+    with FileRange.open(str(path), 0, len(blob)) as stream:
+        table = scan(stream, "t", str(path)).table
+    assert same_content(table, 0, table, 1)
+    assert not same_content(table, 0, table, 2)
+    assert not same_content(table, 0, table, 3)
+    assert not same_content(table, 2, table, 3)
+    assert table.digest(0) == zlib.crc32(base.encode())
+    assert table.digest(2) == zlib.crc32(late.encode())
