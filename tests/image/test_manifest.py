@@ -247,3 +247,120 @@ def test_platforms_are_chosen_and_attestations_passed_over(monkeypatch: pytest.M
     assert _plan(unnamed).config_size == ord("a")
     with pytest.raises(UsageError, match=r"\(it has: none named\)$"):
         _plan(unnamed, "linux/amd64")
+
+
+def _digest(n: int) -> str:
+    return f"sha256:{n:064x}"
+
+
+def _blob(n: int) -> str:
+    return f"blobs/sha256/{n:064x}"
+
+
+_INDEX_TYPE = "application/vnd.oci.image.index.v1+json"
+_MANIFEST = {"config": {"digest": _digest(999)}, "layers": [{"digest": _digest(998)}]}
+
+
+class _Loads:
+    """index.json and blobs by name; remembers what each was asked for as."""
+
+    def __init__(self, documents: dict[str, Any]) -> None:
+        self.documents = documents
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, name: str, what: str) -> Any:
+        self.asked.append((name, what))
+        return self.documents[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.documents
+
+
+def _chain(depth: int) -> _Loads:
+    """index.json, then DEPTH - 1 nested indexes, then an image manifest. Every entry but the
+    last is typed as an index; the last is not typed: the document itself tells."""
+    documents: dict[str, Any] = {}
+    for level in range(depth):
+        entry: dict[str, Any] = {"digest": _digest(level + 1)}
+        if level < depth - 1:
+            entry["mediaType"] = _INDEX_TYPE
+        documents["index.json" if level == 0 else _blob(level)] = {"manifests": [entry]}
+    documents[_blob(depth)] = _MANIFEST
+    return _Loads(documents)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 8])
+def test_nested_indexes_are_followed_to_the_image(depth: int) -> None:
+    loads = _chain(depth)
+    found = manifest.plan(loads, loads.has, None, "x")
+    assert found.config == _blob(999)
+    assert loads.asked[0] == ("index.json", "index")
+    assert all(what == "manifest" for _, what in loads.asked[1:])
+    assert len(loads.asked) == depth + 1
+
+
+def test_indexes_nested_deeper_than_eight_are_refused() -> None:
+    loads = _chain(9)
+    with pytest.raises(UsageError) as caught:
+        manifest.plan(loads, loads.has, None, "x")
+    assert str(caught.value) == "image archive: indexes nested too deeply"
+
+
+def test_an_entry_typed_as_an_index_is_followed_as_one() -> None:
+    # Typed as an index, the document is read as one, even without a manifests list.
+    entry = {"mediaType": _INDEX_TYPE, "digest": _digest(1)}
+    loads = _Loads({"index.json": {"manifests": [entry]}, _blob(1): {"schemaVersion": 2}})
+    with pytest.raises(UsageError) as caught:
+        manifest.plan(loads, loads.has, None, "x")
+    assert str(caught.value) == "image archive: the index lists no manifests"
+
+
+def test_the_docker_manifest_is_asked_for_as_a_manifest() -> None:
+    loads = _Loads({"manifest.json": [{"Config": "c.json", "Layers": ["l/layer.tar"]}]})
+    manifest.plan(loads, loads.has, None, "x")
+    assert loads.asked == [("manifest.json", "manifest")]
+
+
+def _entries_for(*platforms: dict[str, str] | None) -> _Loads:
+    entries = []
+    for n, platform in enumerate(platforms, 1):
+        entry: dict[str, Any] = {"digest": _digest(n)}
+        if platform is not None:
+            entry["platform"] = platform
+        entries.append(entry)
+    documents: dict[str, Any] = {"index.json": {"manifests": entries}}
+    for n in range(1, len(platforms) + 1):
+        documents[_blob(n)] = {"config": {"digest": _digest(100 + n)}, "layers": []}
+    return _Loads(documents)
+
+
+def test_with_no_platform_asked_and_none_like_this_machine_the_first_is_taken() -> None:
+    loads = _entries_for(
+        {"os": "linux", "architecture": "s390x"}, {"os": "linux", "architecture": "ppc64le"}
+    )
+    assert manifest.plan(loads, loads.has, None, "x").config == _blob(101)
+
+
+def test_only_whole_platforms_are_named_when_the_one_asked_for_is_missing() -> None:
+    loads = _entries_for({"os": "linux", "architecture": "amd64"}, {"os": "linux"}, None)
+    with pytest.raises(UsageError) as caught:
+        manifest.plan(loads, loads.has, "linux/arm64", "x")
+    assert str(caught.value) == "--platform linux/arm64: not in this image (it has: linux/amd64)"
+
+
+def test_messages_about_the_config_say_which_part() -> None:
+    with pytest.raises(UsageError) as caught:
+        manifest.config({"rootfs": []}, "c")
+    assert str(caught.value) == "image archive: the config's rootfs is not a JSON object"
+    with pytest.raises(UsageError) as caught:
+        manifest.config({"rootfs": {"diff_ids": [5]}}, "c")
+    assert str(caught.value) == "image archive: a diff_id is not a string"
+
+
+def test_invalid_json_says_what_the_parser_said() -> None:
+    with pytest.raises(UsageError) as caught:
+        manifest.parse(b"{", "index.json")
+    assert str(caught.value) == (
+        "image archive: index.json is not valid JSON: "
+        "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
