@@ -127,3 +127,34 @@ def test_in_text_reports_a_value_once_even_when_two_rules_see_it() -> None:
     assert in_text(f"GITHUB_TOKEN={TOKEN}", "history", 0) == [
         Secret("build-arg-or-env", "history", 0, "GITHUB_TOKEN", True)
     ]
+
+
+def test_only_regular_files_are_credential_files() -> None:
+    table = _table(
+        [
+            ("symlink", "root/.docker/config.json", "/run/secrets/docker"),
+            ("dir", "root/.aws/credentials"),
+            ("file", "root/.aws/config", "[default]"),
+        ]
+    )
+    assert secrets.credential_files(table) == {}
+
+
+def test_a_value_of_two_quotes_is_empty_not_a_secret() -> None:
+    assert in_config({"PASSWORD": '""', "API_TOKEN": "''"}, []) == []
+    assert in_config({"PASSWORD": '"x"'}, []) == [Secret("env", "env", None, "PASSWORD", True)]
+
+
+def test_a_secret_found_inside_a_variable_is_named_by_the_variable() -> None:
+    assert in_config({"OPTS": "--password=hunter2"}, []) == [
+        Secret("build-arg-or-env", "env", None, "OPTS", True)
+    ]
+
+
+def test_redact_goes_on_after_a_value_already_covered() -> None:
+    text = f"GITHUB_TOKEN={TOKEN} x && curl -u me:pw https://h && PASSWORD=b run"
+    shown = redact(text)
+    assert TOKEN not in shown
+    assert "PASSWORD=b" not in shown
+    assert shown.startswith("GITHUB_TOKEN=<redacted> x")
+    assert shown.endswith("run")
