@@ -61,3 +61,11 @@ def test_files_with_origin_mark_the_base_images_files() -> None:
         ("b", 2, True),
         ("c", 3, False),
     ]
+
+
+def test_a_symlinked_folder_deeper_down_is_followed_too() -> None:
+    stacked = _stacked([("symlink", "usr/lib64", "lib"), ("file", "usr/lib/ld.so", "l" * 4)])
+    _, sizes, _ = finalfs.visible_files(stacked)
+    resolve = finalfs.resolver(stacked, sizes)
+    assert resolve("/usr/lib64/ld.so") == ("usr/lib/ld.so", 4)
+    assert resolve("/usr/lib/ld.so") == ("usr/lib/ld.so", 4)

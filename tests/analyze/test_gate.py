@@ -271,3 +271,19 @@ def test_a_comment_after_a_value_and_a_second_hash(tmp_path: Path) -> None:
     path = tmp_path / ".dive-ci"
     path.write_text("rules:\n  highestWastedBytes: '2MB' # was # 1MB\n")
     assert gate.from_dive_ci(path, gate.Rules()).dive_highest_wasted_bytes == 2_000_000
+
+
+def test_a_gate_file_that_cannot_be_read_says_why_in_words(tmp_path: Path) -> None:
+    too_long = tmp_path / ("x" * 300)
+    with pytest.raises(UsageError) as caught:
+        gate.from_dive_ci(too_long, gate.Rules())
+    assert str(caught.value) == f"{too_long}: cannot read: File name too long"
+
+
+def test_a_line_that_cannot_be_read_is_shown_cut_to_60_characters(tmp_path: Path) -> None:
+    config = tmp_path / ".dive-ci"
+    line = "x" * 59 + "yz"
+    config.write_text(f"rules:\n  {line}\n")
+    with pytest.raises(UsageError) as caught:
+        gate.from_dive_ci(config, gate.Rules())
+    assert str(caught.value) == f"{config}: cannot read line {'  ' + 'x' * 58!r}"
