@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from slimstage.analyze import diffreport
-from slimstage.analyze.imagediff import ImageDiff, diff
+from slimstage.analyze.imagediff import ImageDiff, PackageChange, diff
 from tests.analyze.test_imagediff import RUNTIME, SINGLE, _examined
 
 
@@ -67,3 +67,18 @@ def test_the_whole_table_and_markdown(tmp_path: Path) -> None:
     result = replace(_diff(tmp_path), a="single.tar", b="runtime.tar")
     assert diffreport.diff_table(result) == (EXPECTED / "diff.txt").read_text()
     assert diffreport.diff_markdown(result) == (EXPECTED / "diff.md").read_text()
+
+
+def test_json_is_indented_by_two(tmp_path: Path) -> None:
+    text = diffreport.diff_json(_diff(tmp_path))
+    assert text.startswith('{\n  "schema": ')
+    assert text.endswith("}\n")
+
+
+def test_packages_only_on_one_side_are_listed_up_to_twenty(tmp_path: Path) -> None:
+    result = _diff(tmp_path)
+    many = [PackageChange(f"p{i:02}", "dpkg", "1", "", "", "", 10, 0) for i in range(25)]
+    packages = replace(result.packages, only_in_a=many, only_in_b=many[:21])
+    text = diffreport.diff_table(replace(result, packages=packages))
+    assert "p19" in text
+    assert "p20" not in text  # the 21st and later: left out on both sides

@@ -203,3 +203,18 @@ def test_no_variants_at_all() -> None:
     )
     assert scorecard.table([]).splitlines()[0].split()[:2] == ["variant", "size"]
     assert scorecard.to_markdown([]).count("\n") == 2  # the header and its rule, no notes
+
+
+def test_shares_are_of_a_hundred_rounded() -> None:
+    big = _result("Dockerfile", 400_000_000)
+    small = _result("slim", 300_000_000)  # 75%
+    small = VariantResult(**{**small.__dict__, "build_seconds_warm": 90.0})  # 90% of 100 s
+    lines = scorecard.summary([big, small])
+    assert lines[0] == ("smallest working image: slim, 300.0MB = 75% of Dockerfile (400.0MB)")
+    assert "warm rebuild of slim after an app edit: 90% of its cold build" in lines
+
+
+def test_a_variant_without_a_base_shows_a_dash() -> None:
+    result = _result("scratchy", 1_000_000)
+    result = VariantResult(**{**result.__dict__, "base": None})
+    assert _row(scorecard.table([result]), "scratchy")[-1] == "-"
