@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from slimstage.analyze import analysis, analyzepage
+from slimstage.analyze.packages import Owned
 from slimstage.analyze.secrets import Secret
 from slimstage.image import archive
 from tests import browser
@@ -154,3 +155,39 @@ def test_the_whole_page_body() -> None:
     )
     body = page[page.index("<body>") :].replace("><", ">\n<")
     assert body == (Path(__file__).parent / "expected" / "analyze-page-body.html").read_text()
+
+
+def _owned(count: int) -> list[Owned]:
+    return [Owned(f"p{i:03}", "dpkg", 1000 + i, 1) for i in range(count)]
+
+
+def test_bytes_no_package_owns_make_one_tile_when_folders_are_not_known() -> None:
+    a = replace(
+        RESULT, packages=replace(RESULT.packages, os=_owned(2), python=[], unowned_bytes=5000)
+    )
+    found = analyzepage.tiles(a, None)
+    assert (found[0].label, found[0].value, found[0].tooltip) == (
+        "(no package)",
+        5000,
+        "no package: 5.0kB",
+    )
+
+
+def test_tiles_past_the_limit_are_summed_into_the_rest() -> None:
+    exact = replace(
+        RESULT,
+        packages=replace(
+            RESULT.packages, os=_owned(analyzepage.MAX_TILES), python=[], unowned_bytes=0
+        ),
+    )
+    assert len(analyzepage.tiles(exact, None)) == analyzepage.MAX_TILES
+    over = replace(exact, packages=replace(exact.packages, os=_owned(analyzepage.MAX_TILES + 2)))
+    found = analyzepage.tiles(over, None)
+    assert len(found) == analyzepage.MAX_TILES + 1
+    rest = found[-1]
+    assert (rest.label, rest.value, rest.tooltip) == ("(the rest)", 2001, "2 more: 2.0kB")
+
+
+def test_no_secrets_no_secrets_heading() -> None:
+    page = analyzepage.render(replace(RESULT, secrets=[]))
+    assert "Secrets" not in page
