@@ -194,3 +194,51 @@ def test_shellcheck_findings_name_their_stage() -> None:
     text = "FROM debian:12 AS build\nRUN echo $x\nFROM debian:12\nRUN echo $y\n"
     found = {(f.code, f.line, f.stage) for f in lint_text(text) if f.code == "SC2154"}
     assert found == {("SC2154", 2, "build"), ("SC2154", 4, "1")}
+
+
+def _run_of(chars: int, fill: str = "x") -> str:
+    """A RUN line of exactly CHARS characters, on which ShellCheck says SC2164 (cd unchecked)."""
+    start = "RUN cd /a; echo "
+    return start + fill * (chars - len(start))
+
+
+def _counting_shellcheck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    log = tmp_path / "calls"
+    wrapper = tmp_path / "shellcheck"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {shellcheck.binary()} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(shellcheck.ENV_VAR, str(wrapper))
+    monkeypatch.setattr(shellcheck, "MAX_SCRIPT_CHARS", 100)
+    return log
+
+
+def test_files_are_shellchecked_in_runs_of_at_most_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = _counting_shellcheck(tmp_path, monkeypatch)
+    paths = []
+    for i in range(4):  # 50 characters each: two files a run
+        path = tmp_path / f"Dockerfile.{i}"
+        path.write_text(f"FROM debian:12\n{_run_of(50, str(i))}\n")  # distinct scripts
+        paths.append(path)
+    found = lint_files(paths)
+    assert [line.split()[-2:] for line in log.read_text().splitlines()] == [
+        ["1.sh", "2.sh"],
+        ["1.sh", "2.sh"],
+    ]
+    assert sorted(Path(f.file).name for f in found if f.code == "SC2164") == [p.name for p in paths]
+
+
+def test_a_file_over_the_limit_is_left_out_and_the_rest_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _counting_shellcheck(tmp_path, monkeypatch)
+    sizes = {"over": 101, "exact": 100, "after": 30}
+    paths = []
+    for name, chars in sizes.items():
+        path = tmp_path / name
+        path.write_text(f"FROM debian:12\n{_run_of(chars)}\n")
+        paths.append(path)
+    found = lint_files(paths)
+    checked = sorted(Path(f.file).name for f in found if f.code == "SC2164")
+    assert checked == ["after", "exact"]
