@@ -202,6 +202,7 @@ def test_no_variants_at_all() -> None:
         '{\n  "schema": "slimstage.compare/2",\n  "baseline": null,\n  "variants": []\n}\n'
     )
     assert scorecard.table([]).splitlines()[0].split()[:2] == ["variant", "size"]
+    assert scorecard.table([]).endswith("-\n")  # the rule under the header, one newline
     assert scorecard.to_markdown([]).count("\n") == 2  # the header and its rule, no notes
 
 

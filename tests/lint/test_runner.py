@@ -242,3 +242,10 @@ def test_a_file_over_the_limit_is_left_out_and_the_rest_still_checked(
     found = lint_files(paths)
     checked = sorted(Path(f.file).name for f in found if f.code == "SC2164")
     assert checked == ["after", "exact"]
+
+
+def test_text_is_linted_as_if_a_dockerignore_were_there_unless_told() -> None:
+    text = "FROM debian:12\nCOPY . /app\n"
+    assert "SS107" not in {f.code for f in lint_text(text, run_shellcheck=False)}
+    found = lint_text(text, run_shellcheck=False, dockerignore=False)
+    assert "SS107" in {f.code for f in found}
