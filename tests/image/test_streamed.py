@@ -186,3 +186,9 @@ def test_only_members_named_like_layers_are_read_as_layers(tmp_path: Path) -> No
     junk = b"\x1f\x8b" + bytes(100)  # gzip's magic, then nothing a gzip reader could read
     image = _read(_tar([*members, ("signature.json", junk), ("notes/README", junk)]))
     assert len(image.layers) == 2  # type: ignore[attr-defined]
+
+
+def test_an_engine_error_followed_by_nuls_is_read_as_json() -> None:
+    # Parsed as JSON, "error" is preferred to "message"; the NULs after it are not JSON.
+    block = b'{"message":"the message","error":"the error"}' + bytes(200)
+    assert streamed.engine_error(block) == "the error"
