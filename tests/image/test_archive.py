@@ -293,3 +293,33 @@ def test_a_classic_config_that_does_not_match_its_name_is_refused(tmp_path: Path
     _flip_in_layer(path, b'"COPY data')
     with pytest.raises(UsageError, match=r"\.json does not match its digest"):
         _read(path)
+
+
+def test_the_platform_reaches_every_way_a_file_is_read(tmp_path: Path) -> None:
+    arm = ImageSpec([[("file", "arm", "a")]])
+    path = oci_tar(tmp_path / "multi.tar", [("linux/amd64", SPEC), ("linux/arm64", arm)])
+    packed = tmp_path / "multi.tar.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    for target, location in ((path, str(path)), (path, None), (packed, None)):
+        with target.open("rb") as stream:
+            image = archive.read_stream(
+                stream,
+                str(target),
+                read_layer=read_layer,
+                platform="linux/arm64",
+                location=location,
+            )
+        assert [e.path for e in image.layers[0].summary.entries] == ["arm"], (target, location)
+
+
+def test_digests_are_verified_unless_said_otherwise(tmp_path: Path) -> None:
+    path = docker_oci(tmp_path / "a.tar", SPEC)
+    _flip_in_layer(path, b"d" * 999)
+    with path.open("rb") as stream, pytest.raises(UsageError, match="does not match its digest"):
+        list(archive.read_stream(stream, str(path), read_layer=read_layer).layers)
+    layout = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
+    for blob_file in (layout / "blobs" / "sha256").iterdir():
+        if b"d" * 999 in blob_file.read_bytes():
+            _flip_in_layer(blob_file, b"d" * 999)
+    with pytest.raises(UsageError, match="does not match its digest"):
+        list(archive.read_directory(layout, read_layer=read_layer).layers)
