@@ -100,3 +100,15 @@ def test_the_messages_in_full(data: bytes, message: str) -> None:
     with pytest.raises(FrameError) as info:
         _walk(data)
     assert str(info.value) == message
+
+
+def test_a_frame_with_its_size_and_a_window_byte() -> None:
+    # Content larger than the window: not single-segment, so the header holds both the frame
+    # content size (4 bytes here) and a window descriptor byte.
+    data = zstandard.ZstdCompressor(level=1).compress(bytes(20 << 20))
+    assert data[4] & 0x20 == 0
+    assert data[4] >> 6 == 2
+    walker = FrameWalker()
+    walker.feed(data)
+    assert walker.complete
+    assert walker.frames == 1
