@@ -42,3 +42,16 @@ def test_deep_trees_copy_and_walk_without_recursion() -> None:
     deep = "/".join(["x"] * 3000)
     tree = layer_tree([(deep, 1, False)])
     assert len(child_first(tree.copy().root)) == 3000
+
+
+def test_names_keep_their_blanks_and_any_letter_at_the_ends() -> None:
+    tree = DiveTree()
+    tree.add_path(" lead/trail ", 3, False)
+    tree.add_path("X/Xray", 5, False)
+    assert set(tree.root.children) == {" lead", "X"}
+    found = tree.get(" lead/trail ")
+    assert found is not None
+    assert found.size == 3
+    xray = tree.get("/X/Xray")
+    assert xray is not None
+    assert xray.size == 5
