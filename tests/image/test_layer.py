@@ -24,6 +24,7 @@ from slimstage.image.layer import (
     normalize,
     scan,
 )
+from tests.image import craft
 from tests.imagebuild import layer_tar
 
 
@@ -212,3 +213,87 @@ def test_truncated_archive_is_a_clear_error(tmp_path: Path) -> None:
 def test_not_a_tar_is_a_clear_error() -> None:
     with pytest.raises(UsageError, match="not a readable image archive"):
         layer_sizes(io.BytesIO(b"this is not a tar archive" * 40))
+
+
+@pytest.mark.parametrize(("name", "expected"), [("a//b", "a/b"), ("usr/binX/", "usr/binX")])
+def test_doubled_slashes_go_and_names_keep_their_last_letter(name: str, expected: str) -> None:
+    assert normalize(name, "t") == expected
+
+
+def _on_disk(tmp_path: Path, blob: bytes) -> tuple[Path, int]:
+    path = tmp_path / "layer.tar"
+    path.write_bytes(b"p" * 512 + blob)  # the layer starts inside the file, as in an archive
+    return path, 512
+
+
+def test_a_layer_on_disk_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    blob = layer_tar([("file", "a", "a" * 5000)])
+    path, start = _on_disk(tmp_path, blob)
+    with FileRange.open(str(path), start, len(blob)) as stream, pytest.raises(LayerError) as caught:
+        scan(stream, "l", str(path), limits=Limits(max_bytes=len(blob) - 1))
+    assert (
+        str(caught.value) == f"l: its tar is larger than --max-layer-bytes ({len(blob) - 1} bytes)"
+    )
+    with FileRange.open(str(path), start, len(blob)) as stream:
+        assert scan(stream, "l", str(path), limits=Limits(max_bytes=len(blob))).file_bytes == 5000
+
+
+def test_a_member_claiming_more_than_the_layer_on_disk_holds_is_inconsistent(
+    tmp_path: Path,
+) -> None:
+    blob = layer_tar([("file", "a", "a" * 5000)])
+    path, start = _on_disk(tmp_path, blob[:2048])  # the member says 5000 bytes, 1536 follow
+    with FileRange.open(str(path), start, 2048) as stream, pytest.raises(LayerError) as caught:
+        scan(stream, "l", str(path))
+    assert str(caught.value) == (
+        "l: not a readable layer: "
+        "truncated or inconsistent: a member claims 5000 bytes, 1536 are left"
+    )
+
+
+def test_a_compressed_layer_is_read_with_the_limits_given() -> None:
+    packed = gzip.compress(layer_tar([("file", "a", "a" * 5000)]))
+    with pytest.raises(LayerError, match="larger than --max-layer-bytes"):
+        scan(io.BytesIO(packed), "l", limits=Limits(max_bytes=4096))
+
+
+def test_only_names_starting_with_the_marker_are_whiteouts() -> None:
+    blob = layer_tar([("file", "a.wh.b", "x"), ("file", "d.wh.x/c", "y"), ("whiteout", "e/f")])
+    table = scan(io.BytesIO(blob), "t").table
+    assert [table.paths[i] for i in table.whiteouts] == ["e/.wh.f"]
+
+
+def test_a_member_of_a_type_tar_knows_but_no_file_kind_is_other() -> None:
+    blob = b"".join([craft.member("fifo", kind=b"6"), craft.member("dev", kind=b"3"), craft.END])
+    table = scan(io.BytesIO(blob), "t").table
+    assert [table.kind(i) for i in range(len(table))] == ["other", "other"]
+    assert list(table.offsets) == [-1, -1]
+
+
+def test_a_long_link_target_comes_from_the_extended_header() -> None:
+    target = "/opt/" + "t" * 150
+    blob = craft.tar(craft.pax({"linkpath": target}), craft.member("link", kind=b"2"))
+    assert scan(io.BytesIO(blob), "t").table.links == {0: target}
+    long_hard = "d/" + "h" * 150
+    gnu = craft.tar(
+        craft.member("././@LongLink", long_hard.encode() + b"\0", kind=b"K"),
+        craft.member("hard", kind=b"1"),
+    )
+    assert scan(io.BytesIO(gnu), "t").table.links == {0: long_hard}
+
+
+def test_contents_over_a_chunk_are_digested_and_kept_up_to_the_limit() -> None:
+    data = bytes(range(256)) * (10 << 10)  # 2.5 MiB
+    need = ContentNeed(re.compile(r"db/status$"), (3 << 20) // 2, ("status",))
+    table = scan(
+        io.BytesIO(layer_tar([("file", "db/status", data.decode("latin-1"))])), "t", needs=[need]
+    ).table
+    assert table.digests[0] == zlib.crc32(data.decode("latin-1").encode())
+    assert table.contents[0] == data.decode("latin-1").encode()[: (3 << 20) // 2]
+
+
+def test_measure_compresses_every_chunk_of_a_large_layer() -> None:
+    data = bytes(range(256)) * 8192 + b"z" * (3 << 20)  # over two chunks
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    expected = len(compressor.compress(data) + compressor.flush())
+    assert measure(io.BytesIO(data), "l") == LayerSizes(len(data), expected)

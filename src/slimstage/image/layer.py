@@ -251,7 +251,9 @@ def scan(
     source, compression, _ = open_layer(stream, name, limits)
     size = getattr(stream, "size", None) if compression == "none" else None
     if size is not None and size > limits.max_bytes:
-        raise LayerError(f"{name}: its tar is larger than --max-layer-bytes ({limits.max_bytes})")
+        raise LayerError(
+            f"{name}: its tar is larger than --max-layer-bytes ({limits.max_bytes} bytes)"
+        )
     readback = location is not None and compression == "none"
     table = EntryTable(location if readback else None)
     tar = TarStream(source, size=size)
