@@ -220,3 +220,54 @@ def test_the_jobs_of_a_split_run_here_give_the_whole_layer_and_its_digest(
     )
     assert unverified is not None
     assert (len(unverified.jobs), unverified.verify) == (3, False)
+
+
+def _archive_of(path: Path, layers: list[bytes]) -> Path:
+    diff_ids = ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
+    config = json.dumps({"rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
+    config_name = hashlib.sha256(config).hexdigest() + ".json"
+    names = [f"l{i}/layer.tar" for i in range(len(layers))]
+    manifest = json.dumps([{"Config": config_name, "Layers": names}]).encode()
+    with tarfile.open(path, "w") as tar:
+        members = [
+            *zip(names, layers, strict=True),
+            (config_name, config),
+            ("manifest.json", manifest),
+        ]
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_layers_read_whole_and_in_parts_come_back_in_order_and_verified(
+    tmp_path: Path, splitting: list[tuple[int, int]]
+) -> None:
+    small = craft.tar(craft.member("small", b"s"))  # under the split size: read whole
+    path = _archive_of(tmp_path / "a.tar", [small, LAYER, small])
+    image = indexed.read(str(path), "x", read_layer=read_layer, platform=None, verify=True)
+    assert [len(layer.summary.table) for layer in image.layers] == [
+        1,
+        len(read_layer(io.BytesIO(LAYER), "l", None).table),
+        1,
+    ]
+    assert splitting == [(2, True)]  # the middle one, in two parts
+    verification = image.verification
+    assert verification.verified
+    assert "layer diff_ids in the config" in verification.checked
+    assert not any("compressed" in item for item in verification.not_checked)
+
+
+def test_a_split_layer_named_by_a_sha512_digest_is_hashed_with_sha512(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(segments, "SPLIT_BYTES", 4096)
+    assert isinstance(read_layer, LayerReading)
+    (tmp_path / "layer").write_bytes(LAYER)
+    name = "blobs/sha512/" + hashlib.sha512(LAYER).hexdigest()
+    plan = segments.split(
+        read_layer, str(tmp_path / "layer"), 0, len(LAYER), name, parts=2, algorithm="sha512"
+    )
+    assert plan is not None
+    assert plan.jobs[-1]() == "sha512:" + hashlib.sha512(LAYER).hexdigest()
