@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 
+from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
-from slimstage.image import assembly
+from slimstage.image import archive, assembly
 from slimstage.image.assembly import algorithm_for, check_json_digest
 from slimstage.image.layerlist import Blob, name_digest
 from slimstage.image.manifest import Descriptor, ImageConfig, Plan
-from tests.imagebuild import compress, layer_tar
+from tests.imagebuild import ImageSpec, compress, docker_classic, layer_tar
 
 LAYER = layer_tar([("file", "a", "a" * 100)])
 SHA = "sha256:" + hashlib.sha256(LAYER).hexdigest()
@@ -121,3 +123,17 @@ def test_json_read_in_steps_is_hashed_whole() -> None:
     assert reader.read(10) == data[:10]
     assert reader.read(-1) == data[10:]
     assert reader.read(5) == b""
+
+
+def test_a_json_blob_named_by_another_digest_is_refused() -> None:
+    with pytest.raises(UsageError, match="does not match its digest"):
+        check_json_digest("blobs/sha256/" + "0" * 64, b'{"a": 1}', True)
+
+
+def test_an_image_with_other_layers_keeps_what_was_verified(tmp_path: Path) -> None:
+    path = docker_classic(tmp_path / "a.tar", ImageSpec([[("file", "a", "x")]]))
+    with path.open("rb") as stream:
+        image = archive.read_stream(stream, str(path), read_layer=read_layer, location=str(path))
+    other: archive.Image[object] = image.with_layers([])
+    assert other.verification == image.verification
+    assert other.verification.verified

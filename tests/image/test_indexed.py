@@ -8,7 +8,7 @@ import pytest
 
 from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
-from slimstage.image import assembly, indexed, manifest, workers
+from slimstage.image import assembly, indexed, manifest, segments, workers
 from tests.image import craft
 from tests.imagebuild import ImageSpec, docker_classic
 
@@ -103,3 +103,47 @@ def test_a_broken_tar_names_the_last_member_read(tmp_path: Path) -> None:
     path.write_bytes(b"\xff" * 1024)  # no member at all
     with pytest.raises(UsageError, match=r"^t\.tar: not a readable image archive: [^(]*$"):
         indexed.index(str(path), "t.tar")
+
+
+def test_json_up_to_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    members = indexed.index(str(path), "a.tar")
+    largest = max(m.size for name, m in members.items() if name.endswith(".json"))
+    monkeypatch.setattr(manifest, "JSON_LIMIT", largest)
+    assert len(_tables(path)) == 3
+
+
+def test_an_archive_that_is_no_tar_at_all_names_no_member(tmp_path: Path) -> None:
+    path = tmp_path / "t.tar"
+    path.write_bytes(b"\xff" * 1024)
+    with pytest.raises(UsageError) as caught:
+        indexed.index(str(path), "t.tar")
+    assert str(caught.value) == (
+        "t.tar: not a readable image archive: bad header checksum at byte 0"
+    )
+
+
+def test_a_member_claiming_more_than_the_archive_holds_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "t.tar"
+    path.write_bytes(craft.member("manifest.json", b"[]") + craft.header("big", 10_000))
+    with pytest.raises(UsageError) as caught:
+        indexed.index(str(path), "t.tar")
+    assert str(caught.value) == (
+        "t.tar: not a readable image archive: truncated or inconsistent: a member claims "
+        "10000 bytes, 0 are left (last member read: big)"
+    )
+
+
+def _plain(stream: object, name: str, location: str | None) -> str:
+    return name  # a reader that cannot read parts of a layer
+
+
+def test_a_reader_that_cannot_read_parts_reads_every_layer_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = docker_classic(tmp_path / "a.tar", SPEC)
+    monkeypatch.setattr(segments, "SPLIT_BYTES", 1024)
+    monkeypatch.setattr(assembly, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "processes", lambda: 2)
+    image = indexed.read(str(path), "x", read_layer=_plain, platform=None, verify=True)
+    assert [layer.summary for layer in image.layers] == [layer.digest for layer in image.layers]

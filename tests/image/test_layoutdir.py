@@ -9,7 +9,7 @@ import pytest
 
 from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
-from slimstage.image import layoutdir
+from slimstage.image import layoutdir, manifest
 from tests.imagebuild import ImageSpec, oci_dir
 
 SPEC = ImageSpec([[("file", "a", "a" * 100)]])
@@ -52,4 +52,18 @@ def test_an_index_linked_to_a_device_is_refused(tmp_path: Path) -> None:
     (root / "index.json").unlink()
     (root / "index.json").symlink_to("/dev/zero")
     with pytest.raises(UsageError, match=r"not an OCI image layout|not a regular file|leads out"):
+        _read(root)
+
+
+def test_json_up_to_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
+    largest = max(
+        path.stat().st_size
+        for path in [root / "index.json", *(root / "blobs" / "sha256").iterdir()]
+        if path.read_bytes()[:1] == b"{"
+    )
+    monkeypatch.setattr(manifest, "JSON_LIMIT", largest)
+    _read(root)
+    monkeypatch.setattr(manifest, "JSON_LIMIT", largest - 1)
+    with pytest.raises(UsageError, match=f"is larger than {largest - 1} bytes"):
         _read(root)
