@@ -85,3 +85,8 @@ def test_architecture_and_pins_are_dropped_before_matching() -> None:
     text = "FROM debian:trixie-slim\nRUN apt-get install -y GCC:arm64=4:14.2.0-1 make=4.4.1-2\n"
     [finding] = findings(text, "SS101")
     assert "(GCC:arm64, make)" in finding.message
+
+
+def test_removing_a_compiler_is_not_installing_one() -> None:
+    assert lines("FROM debian:12\nRUN apt-get remove -y gcc\n", "SS101") == []
+    assert lines("FROM alpine:3.20\nRUN apk del gcc\n", "SS101") == []

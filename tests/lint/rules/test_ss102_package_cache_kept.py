@@ -107,3 +107,8 @@ def test_an_earlier_trigger_that_removes_docker_clean_counts_for_a_later_trigger
     )
     [debs] = [f for f in findings(triggers, "SS102") if ".deb" in f.message]
     assert (debs.line, "line 2" in debs.message) == (3, True)
+
+
+def test_only_apk_add_keeps_a_cache() -> None:
+    assert lines("FROM alpine:3.20\nRUN apk del build-deps\n", "SS102") == []
+    assert lines("FROM alpine:3.20\nRUN apk info\n", "SS102") == []
