@@ -1,3 +1,5 @@
+import pytest
+
 from tests.lint.helpers import findings, lines
 
 SINGLE = (
@@ -90,3 +92,30 @@ def test_architecture_and_pins_are_dropped_before_matching() -> None:
 def test_removing_a_compiler_is_not_installing_one() -> None:
     assert lines("FROM debian:12\nRUN apt-get remove -y gcc\n", "SS101") == []
     assert lines("FROM alpine:3.20\nRUN apk del gcc\n", "SS101") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS101_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12\nRUN apt-get install -y gcc\n",
+        [
+            (
+                2,
+                (
+                    "build-only packages in the image (gcc): install them in a "
+                    "builder stage and copy only the result"
+                ),
+            )
+        ],
+    ),
+    (
+        "FROM debian:12\nRUN apt-get remove -y gcc\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS101_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS101", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.lint.helpers import findings, lines
 
 
@@ -112,3 +114,26 @@ def test_an_earlier_trigger_that_removes_docker_clean_counts_for_a_later_trigger
 def test_only_apk_add_keeps_a_cache() -> None:
     assert lines("FROM alpine:3.20\nRUN apk del build-deps\n", "SS102") == []
     assert lines("FROM alpine:3.20\nRUN apk info\n", "SS102") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS102_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        ("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"),
+        [(2, ("apt lists stay in this layer: add `&& rm -rf /var/lib/apt/lists/*`"))],
+    ),
+    (
+        "FROM alpine:3.20\nRUN apk add curl\n",
+        [(2, "apk cache stays in this layer: use `apk add --no-cache`")],
+    ),
+    (
+        "FROM alpine:3.20\nRUN apk del curl\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS102_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS102", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

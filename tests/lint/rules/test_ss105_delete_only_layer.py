@@ -1,4 +1,6 @@
-from tests.lint.helpers import lines
+import pytest
+
+from tests.lint.helpers import findings, lines
 
 
 def test_a_run_that_only_deletes() -> None:
@@ -41,3 +43,26 @@ def test_a_deleter_named_by_its_path_is_still_a_deleter() -> None:
 def test_find_without_delete_only_looks() -> None:
     assert lines("FROM debian:12\nRUN find / -name '*.pyc'\n", "SS105") == []
     assert lines("FROM debian:12\nRUN rm -f /a && find / -name x\n", "SS105") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS105_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12\nRUN rm -rf /usr/share/doc\n",
+        [
+            (
+                2,
+                (
+                    "this RUN only deletes files: the bytes stay in the earlier "
+                    "layer; delete them in the RUN that created them"
+                ),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS105_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS105", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

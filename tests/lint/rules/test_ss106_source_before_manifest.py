@@ -1,3 +1,5 @@
+import pytest
+
 from tests.lint.helpers import findings, lines
 
 
@@ -27,3 +29,86 @@ def test_second_install_after_the_dependencies_is_fine() -> None:
         "COPY . .\nRUN uv sync\n"
     )
     assert lines(text, "SS106") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS106_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        ("FROM python:3.13\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"),
+        [
+            (
+                2,
+                (
+                    "the whole context is copied before dependencies are "
+                    "installed (line 3): copy the dependency manifest first so "
+                    "code edits reuse the cache"
+                ),
+            )
+        ],
+    ),
+    (
+        ("FROM python:3.13\nADD . /app\nRUN pip install -r /app/requirements.txt\n"),
+        [
+            (
+                2,
+                (
+                    "the whole context is copied before dependencies are "
+                    "installed (line 3): copy the dependency manifest first so "
+                    "code edits reuse the cache"
+                ),
+            )
+        ],
+    ),
+    (
+        ("FROM python:3.13\nCOPY ./ /app\nRUN pip install -r /app/requirements.txt\n"),
+        [
+            (
+                2,
+                (
+                    "the whole context is copied before dependencies are "
+                    "installed (line 3): copy the dependency manifest first so "
+                    "code edits reuse the cache"
+                ),
+            )
+        ],
+    ),
+    (
+        ("FROM python:3.13\nCOPY * /app/\nRUN pip install -r /app/requirements.txt\n"),
+        [
+            (
+                2,
+                (
+                    "the whole context is copied before dependencies are "
+                    "installed (line 3): copy the dependency manifest first so "
+                    "code edits reuse the cache"
+                ),
+            )
+        ],
+    ),
+    (
+        (
+            "FROM python:3.13 AS b\nFROM python:3.13\nCOPY --from=b . "
+            "/app\nRUN pip install -r /app/requirements.txt\n"
+        ),
+        [],
+    ),
+    (
+        ("FROM python:3.13\nCOPY . /app/\nCOPY x y\nRUN pip install -r /app/requirements.txt\n"),
+        [
+            (
+                2,
+                (
+                    "the whole context is copied before dependencies are "
+                    "installed (line 4): copy the dependency manifest first so "
+                    "code edits reuse the cache"
+                ),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS106_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS106", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

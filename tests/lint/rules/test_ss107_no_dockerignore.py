@@ -1,4 +1,6 @@
-from tests.lint.helpers import lines
+import pytest
+
+from tests.lint.helpers import findings, lines
 
 TEXT = "FROM python:3.13-slim\nCOPY . /app\n"
 
@@ -13,3 +15,30 @@ def test_copy_dot_with_dockerignore() -> None:
 
 def test_copying_named_files_needs_no_dockerignore() -> None:
     assert lines("FROM python:3.13-slim\nCOPY app.py /app/\n", "SS107", dockerignore=False) == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS107_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12\nCOPY . /app\n",
+        [(2, "the whole context is copied and there is no .dockerignore")],
+    ),
+    (
+        "FROM debian:12\nADD ./ /app\n",
+        [(2, "the whole context is copied and there is no .dockerignore")],
+    ),
+    (
+        "FROM debian:12 AS b\nFROM debian:12\nCOPY --from=b . /app\n",
+        [],
+    ),
+    (
+        "FROM debian:12\nCOPY app.py . \n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS107_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS107", dockerignore=False)
+    assert [(f.line, f.message) for f in found] == expected

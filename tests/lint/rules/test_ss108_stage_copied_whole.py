@@ -1,3 +1,5 @@
+import pytest
+
 from tests.lint.helpers import findings, lines
 
 
@@ -35,3 +37,26 @@ def test_only_the_image_counts() -> None:
     assert lines(builder, "SS108") == []
     chain = "FROM debian:12 AS a\nFROM debian:12 AS b\nCOPY --from=a / /\nFROM b\n"
     assert lines(chain, "SS108") == [3]
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS108_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12 AS b\nFROM debian:12\nCOPY --from=b / /\n",
+        [(3, "stage 'b' is copied whole: copy only what the app needs")],
+    ),
+    (
+        "FROM debian:12\nCOPY --from=python:3.13 /. /\n",
+        [(2, ("image 'python:3.13' is copied whole: copy only what the app needs"))],
+    ),
+    (
+        "FROM debian:12 AS b\nFROM debian:12\nCOPY --from=b /app /app\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS108_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS108", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.lint.helpers import findings, lines
 
 
@@ -28,3 +30,22 @@ def test_image_references_by_path_digest_or_tag_and_a_capitalised_typo() -> None
     for ref in ("ghcr.io/org/tool", "busybox@sha256:0123", "busybox:1.36"):
         assert lines(f"FROM debian:12\nCOPY --from={ref} /a /a\n", "SS201") == [], ref
     assert lines("FROM debian:12 AS b\nFROM debian:12\nCOPY --from=Xb /a /a\n", "SS201") == [3]
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS201_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        ("FROM debian:12 AS b\nRUN make\nFROM debian:12\nCOPY --from=b /out /out\n"),
+        [],
+    ),
+    (
+        "FROM debian:12\nADD --from=nope /x /x\n",
+        [(2, "--from=nope: no stage has that name or index")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS201_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS201", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.lint.helpers import findings, lines
 
 PIPE = "RUN curl -sSL https://example.invalid/install.py | python3 -\n"
@@ -59,3 +61,26 @@ def test_instructions_between_shell_and_run_do_not_change_the_shell() -> None:
 def test_a_windows_path_to_the_shell() -> None:
     shell = '["C:\\\\Windows\\\\System32\\\\cmd.exe", "/S", "/C"]'
     assert lines(f"FROM python:3.13-slim\nSHELL {shell}\n{PIPE}", "SS309") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS309_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12\nRUN curl x | sh\n",
+        [
+            (
+                2,
+                (
+                    "a failure before the pipe's last command goes unnoticed: "
+                    'set SHELL ["/bin/bash", "-o", "pipefail", "-c"] first'
+                ),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS309_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS309", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

@@ -1,4 +1,6 @@
-from tests.lint.helpers import lines
+import pytest
+
+from tests.lint.helpers import findings, lines
 
 
 def test_no_user_in_final() -> None:
@@ -38,3 +40,34 @@ def test_user_inherited_from_a_base_stage() -> None:
 def test_nonroot_base_under_a_stage_chain() -> None:
     text = "FROM gcr.io/distroless/python3-debian12:nonroot AS base\nFROM base\n"
     assert lines(text, "SS401") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS401_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12\nRUN true\n",
+        [(1, "the image sets no USER: the container runs as root")],
+    ),
+    (
+        "FROM debian:12\nUSER app\nUSER root\n",
+        [(3, "the image switches to root last: the container runs as root")],
+    ),
+    (
+        "FROM scratch\nCOPY x /x\n",
+        [],
+    ),
+    (
+        "FROM gcr.io/distroless/static:nonroot\n",
+        [],
+    ),
+    (
+        "FROM nonroot/thing:1\n",
+        [(1, "the image sets no USER: the container runs as root")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS401_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS401", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected

@@ -1,4 +1,6 @@
-from tests.lint.helpers import lines
+import pytest
+
+from tests.lint.helpers import findings, lines
 
 
 def test_no_healthcheck() -> None:
@@ -20,3 +22,18 @@ def test_inherited_or_disabled_healthcheck() -> None:
 def test_one_finding_for_the_image_not_per_stage() -> None:
     text = "FROM debian:12 AS a\nFROM a AS b\nFROM b\n"
     assert lines(text, "SS405") == [3]
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS405_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM debian:12\n",
+        [(1, "the image has no HEALTHCHECK")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS405_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS405", dockerignore=True)
+    assert [(f.line, f.message) for f in found] == expected
