@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import dockerfile
 import pytest
 
 from slimstage.errors import UsageError
-from slimstage.lint.limits import MAX_INSTRUCTION, check_instructions, read
+from slimstage.lint import limits
+from slimstage.lint.limits import MAX_INSTRUCTION, _instruction_end, check_instructions, read
 from slimstage.lint.runner import lint_files, lint_text
 
 LONG = MAX_INSTRUCTION // 5 + 1  # lines of 5 characters or more: over the limit together
@@ -91,3 +93,44 @@ def test_a_file_over_the_size_limit_says_how_to_raise_it(tmp_path: Path) -> None
         "-: more is over the 1.0kB lint reads (fix: raise the limit with --max-file-size)"
     )
     assert read(str(path), max_bytes=1807) == path.read_text()  # exactly at the limit
+
+
+# Where BuildKit says each instruction ends, for shapes the size check must follow: continued
+# lines, comments and blank lines inside them, heredocs opened on any line of the instruction,
+# several heredocs, an escape directive, and files that end inside an instruction.
+SHAPES = [
+    "FROM a\nRUN <<EOF cat <<B\nx\nEOF\ny\nB\nCOPY x \\\n  # c\n\n  y\nRUN a \\\n b\n",
+    "FROM a\n# comment\n\nRUN one \\\n  two \\\n  three\nCMD x\n",
+    "# escape=`\nFROM a\nRUN one `\n  two\nRUN a \\\nCMD b\n",
+    "FROM a\nRUN x \\\n  <<EOF\nbody\nEOF\nRUN y\n",
+    "FROM a\nCOPY <<one <<two /dst/\n1\none\n2\ntwo\nENV A=1\n",
+    "FROM a\nONBUILD RUN <<EOF\nbody\nEOF\nRUN z\n",
+    "FROM a\nENV <<EOF not a heredoc\nRUN last\n",
+]
+
+
+@pytest.mark.parametrize("text", SHAPES)
+def test_instructions_end_where_buildkit_ends_them(text: str) -> None:
+    lines = text.split("\n")
+    escape = "`" if text.startswith("# escape=`") else "\\"
+    for command in dockerfile.parse_string(text):
+        assert _instruction_end(lines, command.start_line - 1, escape) == command.end_line, (
+            command.original
+        )
+
+
+def test_at_the_end_of_the_file_an_instruction_runs_to_it() -> None:
+    # BuildKit refuses these; the size check counts everything left in the file.
+    assert _instruction_end(["FROM a", "RUN <<EOF", "never closed", ""], 1, "\\") == 4
+    assert _instruction_end(["FROM a", "RUN end \\", ""], 1, "\\") == 3
+
+
+def test_an_instruction_of_exactly_the_limit_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "FROM a\n# c\nRUN x \\\n  yy\n"
+    size = len("RUN x \\\n") + len("  yy\n")
+    monkeypatch.setattr(limits, "MAX_INSTRUCTION", size)
+    check_instructions(text, "D")
+    monkeypatch.setattr(limits, "MAX_INSTRUCTION", size - 1)
+    assert _refused_at(text) == (
+        f"D:3: one instruction of {size}B, over the {size - 1}B lint reads in one instruction"
+    )
