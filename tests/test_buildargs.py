@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slimstage.buildargs import PLATFORM_ARGS, declare, expand
+from slimstage.dockerfile import parse
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,27 @@ def test_declare_takes_a_given_value_first_then_the_default_expanded() -> None:
     assert values == {"BASE": "debian", "TAG": "12", "IMAGE": "debian:12", "GIVEN": "cli"}
     declare(["BASE"], values, {"BASE": "alpine"})
     assert values["BASE"] == "alpine"
+
+
+@pytest.mark.parametrize(
+    ("default", "value"),
+    [
+        ('"3.13"', "3.13"),  # checked against BuildKit: FROM debian:${T} with T="trixie-slim"
+        ("'x y'", "x y"),
+        ("a\"b\"'c'", "abc"),
+        ('"$V"', "1.0"),
+        ("'$V'", "$V"),  # nothing is expanded inside single quotes
+        ('"a\\"b"', 'a"b'),
+        ('""', ""),
+        ("\\$V", "$V"),
+    ],
+)
+def test_an_arg_default_is_a_shell_word(default: str, value: str) -> None:
+    values = {"V": "1.0"}
+    declare([f"X={default}"], values, {})
+    assert values["X"] == value
+
+
+def test_a_quoted_default_names_the_image_buildkit_pulls() -> None:
+    df = parse('ARG PY="3.13"\nFROM python:${PY}-slim\n')
+    assert df.base_name(df.stages[0], {}) == "python:3.13-slim"

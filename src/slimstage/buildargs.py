@@ -50,13 +50,31 @@ def expand(word: str, values: Mapping[str, str]) -> tuple[str, set[str]]:
     return _REFERENCE.sub(replace, word), unset
 
 
+_QUOTED = re.compile(r"'(?P<single>[^']*)'?|\"(?P<double>(?:[^\"\\]|\\.)*)\"?|(?P<plain>[^'\"]+)")
+
+
+def shell_word(text: str, values: Mapping[str, str]) -> str:
+    """TEXT as a shell word, the way BuildKit reads an ARG's default: quotes removed, nothing
+    expanded inside single quotes, $NAME expanded elsewhere."""
+    out = []
+    for match in _QUOTED.finditer(text):
+        if match.group("single") is not None:
+            out.append(match.group("single"))
+        elif match.group("double") is not None:
+            inner = re.sub(r'\\(["\\])', r"\1", match.group("double"))
+            out.append(expand(inner, values)[0])
+        else:
+            out.append(expand(match.group("plain"), values)[0])
+    return "".join(out)
+
+
 def declare(words: Iterable[str], values: dict[str, str], given: Mapping[str, str]) -> None:
     """Apply an ARG instruction's WORDS to VALUES as BuildKit does: a value GIVEN with
-    --build-arg wins, else the default, expanded with the values so far; a NAME with neither
-    leaves VALUES as they are."""
+    --build-arg wins, else the default (a shell word: quotes removed, expanded with the values
+    so far); a NAME with neither leaves VALUES as they are."""
     for word in words:
         name, sep, default = word.partition("=")
         if name in given:
             values[name] = given[name]
         elif sep:
-            values[name] = expand(default, values)[0]
+            values[name] = shell_word(default, values)
