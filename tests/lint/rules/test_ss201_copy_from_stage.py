@@ -49,3 +49,30 @@ SS201_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
     found = findings(text, "SS201", dockerignore=True)
     assert [(f.line, f.message) for f in found] == expected
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS201_MORE_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM a AS x\nCOPY --from=x /a /b\n",
+        [(2, "--from=x: a stage cannot copy from itself")],
+    ),
+    (
+        "FROM a AS x\nFROM a\nCOPY --from=$S /a /b\nCOPY --from=y /c /d\n",
+        [(4, "--from=y: no stage has that name or index")],
+    ),
+    (
+        "FROM a\nADD --from=later /a /b\nFROM a AS later\n",
+        [(2, "--from=later: that stage is defined later (line 3)")],
+    ),
+    (
+        "FROM a AS x\nFROM a\nCOPY --from=0 /a /b\nCOPY --from=5 /c /d\n",
+        [(4, "--from=5: no stage has that name or index")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS201_MORE_CASES)
+def test_more_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS201")
+    assert [(f.line, f.message) for f in found] == expected

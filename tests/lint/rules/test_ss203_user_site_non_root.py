@@ -1,4 +1,6 @@
-from tests.lint.helpers import lines
+import pytest
+
+from tests.lint.helpers import findings, lines
 
 BASE = "FROM python:3.13-slim AS b\nRUN pip install --user flask\nFROM python:3.13-slim\n"
 
@@ -20,3 +22,49 @@ def test_user_and_copy_inherited_from_a_base_stage() -> None:
         "FROM base\nUSER app:app\n"
     )
     assert lines(text, "SS203") == [4]
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS203_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        (
+            "FROM python:3.13 AS b\nRUN pip install --user x\nFROM "
+            "python:3.13\nCOPY --from=b /root/.local /root/.local\nUSER "
+            "app\n"
+        ),
+        [
+            (
+                4,
+                (
+                    "/root/.local is unreadable for USER app (line 5; /root is "
+                    "0700): install into a virtualenv and copy that"
+                ),
+            )
+        ],
+    ),
+    (
+        "FROM python:3.13\nCOPY /root/.local /root/.local\nUSER app\n",
+        [],
+    ),
+    (
+        (
+            "FROM python:3.13 AS b\nFROM python:3.13\nCOPY --from=b "
+            "/root/.local/ /home/app/.local\nUSER app\n"
+        ),
+        [
+            (
+                3,
+                (
+                    "/root/.local is unreadable for USER app (line 4; /root is "
+                    "0700): install into a virtualenv and copy that"
+                ),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS203_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS203")
+    assert [(f.line, f.message) for f in found] == expected

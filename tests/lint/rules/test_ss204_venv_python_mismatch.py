@@ -1,7 +1,7 @@
 import pytest
 
 from slimstage.lint.rules.ss204_venv_python_mismatch import python_of
-from tests.lint.helpers import lines
+from tests.lint.helpers import findings, lines
 
 
 def _text(builder: str, final: str) -> str:
@@ -40,3 +40,51 @@ def test_python_of() -> None:
     assert python_of("python:3.13-slim") == ("/usr/local", "3.13")
     assert python_of("debian:trixie-slim") == ("/usr", "3.13")
     assert python_of("ubuntu:24.04") is None
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS204_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        (
+            "FROM python:3.11 AS b\nRUN python -m venv /venv\nFROM "
+            "python:3.13\nCOPY --from=b /venv /venv\n"
+        ),
+        [
+            (
+                4,
+                (
+                    "virtualenv built with Python 3.11 in /usr/local "
+                    "(python:3.11) runs on Python 3.13 in /usr/local "
+                    "(python:3.13)"
+                ),
+            )
+        ],
+    ),
+    (
+        (
+            "FROM docker.io/library/python:3.11 AS b\nRUN python -m venv "
+            "/venv\nFROM library/python:3.13-slim\nCOPY --from=b /venv "
+            "/venv\n"
+        ),
+        [
+            (
+                4,
+                (
+                    "virtualenv built with Python 3.11 in /usr/local "
+                    "(docker.io/library/python:3.11) runs on Python 3.13 in "
+                    "/usr/local (library/python:3.13-slim)"
+                ),
+            )
+        ],
+    ),
+    (
+        ("FROM python:3.11 AS b\nFROM python:3.11\nCOPY --from=b /venv /venv\n"),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS204_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS204")
+    assert [(f.line, f.message) for f in found] == expected

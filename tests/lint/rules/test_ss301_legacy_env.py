@@ -1,4 +1,6 @@
-from tests.lint.helpers import lines
+import pytest
+
+from tests.lint.helpers import findings, lines
 
 
 def test_legacy_env_and_label() -> None:
@@ -7,3 +9,22 @@ def test_legacy_env_and_label() -> None:
 
 def test_key_value_form() -> None:
     assert lines('FROM debian:12\nENV A=1 B="two words"\n', "SS301") == []
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS301_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM a\nENV A 1\n",
+        [(2, "legacy `ENV A value` form: write `ENV A=value`")],
+    ),
+    (
+        "FROM a\nENV A=1\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS301_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS301")
+    assert [(f.line, f.message) for f in found] == expected

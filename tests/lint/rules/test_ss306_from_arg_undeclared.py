@@ -1,3 +1,5 @@
+import pytest
+
 from slimstage.lint.runner import lint_text
 from tests.lint.helpers import findings, lines
 
@@ -42,3 +44,50 @@ def test_the_image_shown_has_the_other_args_expanded() -> None:
     text = "ARG REGISTRY=registry.example\nARG TAG\nFROM $REGISTRY/python:$TAG\n"
     [finding] = findings(text, "SS306")
     assert finding.message.endswith("names the image 'registry.example/python:'")
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS306_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "ARG V\nFROM python:${V}\n",
+        [
+            (
+                2,
+                (
+                    "ARG V (line 1) has no default and no --build-arg sets it: "
+                    "FROM python:${V} names the image 'python:'"
+                ),
+            )
+        ],
+    ),
+    (
+        'ARG V=""\nFROM python:${V}\n',
+        [
+            (
+                2,
+                (
+                    "ARG V (line 1) has no default and no --build-arg sets it: "
+                    "FROM python:${V} names the image 'python:'"
+                ),
+            )
+        ],
+    ),
+    (
+        "ARG V=3.13\nFROM python:${V}\n",
+        [],
+    ),
+    (
+        "FROM python:${NOPE}\n",
+        [(1, "FROM uses $NOPE, which no ARG before the first FROM declares")],
+    ),
+    (
+        "ARG V\nARG V=3.13\nFROM python:${V}\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS306_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = findings(text, "SS306")
+    assert [(f.line, f.message) for f in found] == expected
