@@ -14,3 +14,8 @@ def findings(text: str, code: str, *, dockerignore: bool = True) -> list[Finding
 
 def lines(text: str, code: str, *, dockerignore: bool = True) -> list[int]:
     return [f.line for f in findings(text, code, dockerignore=dockerignore)]
+
+
+def whole(text: str, code: str, *, dockerignore: bool = True) -> list[tuple[int, str]]:
+    """Each finding of one rule as (line, message)."""
+    return [(f.line, f.message) for f in findings(text, code, dockerignore=dockerignore)]

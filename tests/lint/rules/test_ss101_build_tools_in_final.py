@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 SINGLE = (
     "FROM python:3.13-slim\nRUN apt-get update && apt-get install -y build-essential libpq-dev\n"
@@ -117,5 +117,4 @@ SS101_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS101_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS101", dockerignore=True)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS101", dockerignore=True) == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 
 def test_a_run_that_only_deletes() -> None:
@@ -64,5 +64,4 @@ SS105_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS105_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS105", dockerignore=True)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS105", dockerignore=True) == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 TEXT = "FROM python:3.13-slim\nCOPY . /app\n"
 
@@ -40,5 +40,4 @@ SS107_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS107_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS107", dockerignore=False)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS107", dockerignore=False) == expected

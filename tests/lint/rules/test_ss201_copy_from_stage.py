@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_typo_in_stage_name() -> None:
@@ -47,8 +47,7 @@ SS201_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS201_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS201", dockerignore=True)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS201", dockerignore=True) == expected
 
 
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
@@ -74,5 +73,4 @@ SS201_MORE_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS201_MORE_CASES)
 def test_more_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS201")
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS201") == expected

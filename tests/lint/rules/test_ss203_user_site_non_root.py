@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 BASE = "FROM python:3.13-slim AS b\nRUN pip install --user flask\nFROM python:3.13-slim\n"
 
@@ -66,5 +66,4 @@ SS203_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS203_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS203")
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS203") == expected

@@ -1,7 +1,7 @@
 import pytest
 
 from slimstage.lint.rules.ss204_venv_python_mismatch import python_of
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 
 def _text(builder: str, final: str) -> str:
@@ -86,5 +86,4 @@ SS204_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS204_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS204")
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS204") == expected

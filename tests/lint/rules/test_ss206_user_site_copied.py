@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 
 def test_root_local_copied() -> None:
@@ -50,5 +50,4 @@ SS206_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS206_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS206", dockerignore=True)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS206", dockerignore=True) == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 
 def test_legacy_env_and_label() -> None:
@@ -26,5 +26,4 @@ SS301_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS301_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS301")
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS301") == expected

@@ -1,7 +1,7 @@
 import pytest
 
 from slimstage.lint.runner import lint_text
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_arg_declared_inside_a_stage_is_not_visible_in_from() -> None:
@@ -89,5 +89,4 @@ SS306_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS306_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS306")
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS306") == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 PIPE = "RUN curl -sSL https://example.invalid/install.py | python3 -\n"
 
@@ -82,5 +82,4 @@ SS309_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS309_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS309", dockerignore=True)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS309", dockerignore=True) == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import lines, whole
 
 
 def test_add_url() -> None:
@@ -31,5 +31,4 @@ SS403_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SS403_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
-    found = findings(text, "SS403", dockerignore=True)
-    assert [(f.line, f.message) for f in found] == expected
+    assert whole(text, "SS403", dockerignore=True) == expected
