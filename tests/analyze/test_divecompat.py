@@ -134,12 +134,20 @@ def dive_json(archive: Path, out: Path) -> dict[str, object]:
     return image
 
 
-def test_equal_to_dive_itself_on_the_crafted_archive(tmp_path: Path) -> None:
+def _both(
+    tmp_path: Path,
+) -> tuple[dict[str, object], divecompat.DiveFigures, list[divecompat.FileReference]]:
+    """dive's image object and slimstage's figures and references, for the crafted archive."""
     path = docker_classic(tmp_path / "image.tar", ImageSpec([L0, L1, L2]))
     theirs = dive_json(path, tmp_path / "dive.json")
     with path.open("rb") as stream:
         image = archive.read_stream(stream, str(path), read_layer=read_layer)
-    ours, _ = divecompat.figures([layer.summary.table for layer in image.layers])
+    figures, references = divecompat.figures([layer.summary.table for layer in image.layers])
+    return theirs, figures, references
+
+
+def test_equal_to_dive_itself_on_the_crafted_archive(tmp_path: Path) -> None:
+    theirs, ours, _ = _both(tmp_path)
     assert ours.efficiency == theirs["efficiencyScore"]
     assert ours.inefficient_bytes == theirs["inefficientBytes"]
     assert ours.size_bytes == theirs["sizeBytes"]
@@ -178,11 +186,7 @@ def test_equal_to_dive_itself_on_the_demos_real_images(
 
 
 def test_dive_json_has_dives_keys_values_and_order(tmp_path: Path) -> None:
-    path = docker_classic(tmp_path / "image.tar", ImageSpec([L0, L1, L2]))
-    theirs = dive_json(path, tmp_path / "dive.json")
-    with path.open("rb") as stream:
-        image = archive.read_stream(stream, str(path), read_layer=read_layer)
-    figures, references = divecompat.figures([layer.summary.table for layer in image.layers])
+    theirs, figures, references = _both(tmp_path)
     ours = divecompat.as_dive_json(figures, references)
     assert list(ours) == ["image"]
     # The same keys with the same values; the references in dive's order, largest first.

@@ -37,14 +37,19 @@ def test_entry_tables_hold_kinds_links_and_whiteouts() -> None:
     assert list(table.sizes) == [0, 3, 0, 0, 0, 0]
 
 
+def _scanned_from_disk(tmp_path: Path, blob: bytes) -> EntryTable:
+    """The layer BLOB's table, read from a file: contents skipped, their places kept."""
+    path = tmp_path / "layer.tar"
+    path.write_bytes(blob)
+    with FileRange.open(str(path), 0, len(blob)) as stream:
+        return scan(stream, "t", str(path)).table
+
+
 def test_same_content_by_digest_or_by_bytes(tmp_path: Path) -> None:
     blob = layer_tar(
         [("file", "a", "x" * 3000), ("file", "b", "x" * 3000), ("file", "c", "x" * 2999 + "y")]
     )
-    path = tmp_path / "layer.tar"
-    path.write_bytes(blob)
-    with FileRange.open(str(path), 0, len(blob)) as stream:
-        skipped = scan(stream, "t", str(path)).table
+    skipped = _scanned_from_disk(tmp_path, blob)
     assert same_content(skipped, 0, skipped, 1)
     assert not same_content(skipped, 0, skipped, 2)
     assert list(skipped.digests) == [-1, -1, -1]  # compared byte for byte, not digested
@@ -139,10 +144,7 @@ def test_contents_larger_than_a_chunk_are_compared_and_digested_whole(tmp_path: 
     blob = layer_tar(
         [("file", "a", base), ("file", "b", base), ("file", "c", late), ("file", "d", early)]
     )
-    path = tmp_path / "layer.tar"
-    path.write_bytes(blob)
-    with FileRange.open(str(path), 0, len(blob)) as stream:
-        table = scan(stream, "t", str(path)).table
+    table = _scanned_from_disk(tmp_path, blob)
     assert same_content(table, 0, table, 1)
     assert not same_content(table, 0, table, 2)
     assert not same_content(table, 0, table, 3)
