@@ -27,3 +27,17 @@ SS301_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 @pytest.mark.parametrize(("text", "expected"), SS301_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
     assert whole(text, "SS301") == expected
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS301_MORE_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM a\nENV A one two\n",
+        [(2, "legacy `ENV A value` form: write `ENV A=value`")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS301_MORE_CASES)
+def test_more_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    assert whole(text, "SS301") == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_unpinned_packages_are_named() -> None:
@@ -78,3 +78,41 @@ def test_every_stage_and_triggers() -> None:
 def test_what_pins_a_vcs_url_or_a_file(package: str, pinned: bool) -> None:
     text = f"FROM python:3.13-slim\nRUN pip install {package}\n"
     assert (lines(text, "SS310") == []) is pinned
+
+
+# Whole findings, message included, for Dockerfiles that each try one part of the rule.
+SS310_CASES: list[tuple[str, list[tuple[int, str]]]] = [
+    (
+        "FROM a\nRUN /usr/local/bin/pipx install black\n",
+        [
+            (
+                2,
+                (
+                    "pip installs black without a version: pin it (name==1.2.3) "
+                    "or install from a requirements file"
+                ),
+            )
+        ],
+    ),
+    (
+        "FROM a\nRUN pip install --requirement=req.txt\n",
+        [],
+    ),
+    (
+        "FROM a\nRUN pip install flask gunicorn\n",
+        [
+            (
+                2,
+                (
+                    "pip installs flask, gunicorn without a version: pin it "
+                    "(name==1.2.3) or install from a requirements file"
+                ),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SS310_CASES)
+def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
+    assert whole(text, "SS310") == expected
