@@ -90,3 +90,23 @@ SS306_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 @pytest.mark.parametrize(("text", "expected"), SS306_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
     assert whole(text, "SS306") == expected
+
+
+def test_every_reference_in_a_from_line_is_judged() -> None:
+    # after a platform ARG BuildKit fills, an undeclared name, and one with a default of its own
+    assert whole("ARG V\nFROM ${TARGETOS}/python:${V}\n", "SS306") == [
+        (
+            2,
+            "ARG V (line 1) has no default and no --build-arg sets it: "
+            "FROM ${TARGETOS}/python:${V} names the image 'linux/python:'",
+        )
+    ]
+    assert [line for line, _ in whole("FROM ${NOPE}/x:${NOPE2}\n", "SS306")] == [1, 1]
+    assert [line for line, _ in whole("ARG A\nARG V\nFROM ${A:-x}:${V}\n", "SS306")] == [3]
+
+
+def test_an_empty_build_arg_names_the_image_the_build_would_pull() -> None:
+    found = lint_text("ARG V=3.13\nFROM python:${V}\n", run_shellcheck=False, build_args={"V": ""})
+    assert [(f.line, f.message) for f in found if f.code == "SS306"] == [
+        (2, "--build-arg V= is empty: FROM python:${V} names the image 'python:'")
+    ]
