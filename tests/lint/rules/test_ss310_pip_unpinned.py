@@ -116,3 +116,8 @@ SS310_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 @pytest.mark.parametrize(("text", "expected"), SS310_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
     assert whole(text, "SS310") == expected
+
+
+@pytest.mark.parametrize("option", ["--requirement=req.txt", "--requirement=a=b.txt", "-c=c.txt"])
+def test_a_requirements_or_constraints_file_given_with_equals_pins_the_rest(option: str) -> None:
+    assert whole(f"FROM a\nRUN pip install {option} extra\n", "SS310") == []
