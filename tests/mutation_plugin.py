@@ -23,10 +23,11 @@ import subprocess
 import sys
 import types
 from collections import namedtuple
-from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
+
+from tests.mutant_names import own_test_file
 
 # The helper: reads length-prefixed UTF-8 texts, answers each with a pickled
 # ("ok", commands as plain tuples) or (error class name, message).
@@ -95,20 +96,8 @@ if "dockerfile" not in sys.modules:  # this plugin is loaded by mutation runs on
     sys.modules["dockerfile"] = _module
 
 
-def _own_test_file(mutant: str) -> str | None:
-    """slimstage.lint.rules.ss101_x.x_check__mutmut_3 -> tests/lint/rules/test_ss101_x.py"""
-    parts = mutant.split(".")
-    for index, part in enumerate(parts):
-        if part.startswith(("x_", "xǁ")):
-            module = parts[1:index]
-            if not module:
-                return None
-            return str(PurePosixPath("tests", *module[:-1], f"test_{module[-1]}.py"))
-    return None
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    own = _own_test_file(os.environ.get("MUTANT_UNDER_TEST", ""))
+    own = own_test_file(os.environ.get("MUTANT_UNDER_TEST", ""))
     if own is None:
         return
     items.sort(key=lambda item: item.nodeid.split("::", 1)[0] != own)  # stable: order kept

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dockerfile
 
+from tests.mutant_names import own_test_file
+
 ROOT = Path(__file__).resolve().parent.parent
 
 TEXTS = [
@@ -44,3 +46,13 @@ def test_the_helper_process_gives_the_librarys_commands_and_errors() -> None:
     assert json.loads(done.stdout) == expected
     assert expected[3].startswith("GoParseError: ")
     assert "'hi\\n'" in expected[1]
+
+
+def test_a_mutants_name_leads_to_its_modules_own_test_file() -> None:
+    assert own_test_file("slimstage.image.blob.xǁ_Gunzipǁread__mutmut_3") == (
+        "tests/image/test_blob.py"
+    )
+    assert own_test_file("slimstage.units.x_human_bytes__mutmut_1") == "tests/test_units.py"
+    assert own_test_file("slimstage.x_main__mutmut_1") is None  # no module named
+    assert own_test_file("not a mutant") is None
+    assert (ROOT / "tests/image/test_blob.py").is_file()
