@@ -184,3 +184,18 @@ def oci_dir(path: Path, images: list[tuple[str, ImageSpec]]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return path
+
+
+def flip(path: Path, marker: bytes) -> None:
+    """Change one byte of a file's content inside a layer (at MARKER, the content's first bytes),
+    keeping every tar header valid: only digests can tell."""
+    data = bytearray(path.read_bytes())
+    data[data.index(marker)] ^= 1
+    path.write_bytes(bytes(data))
+
+
+def flip_in_layout(root: Path, marker: bytes) -> None:
+    """flip() in every blob of the OCI layout folder ROOT that holds MARKER."""
+    for blob in (root / "blobs" / "sha256").iterdir():
+        if marker in blob.read_bytes():
+            flip(blob, marker)

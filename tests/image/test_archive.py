@@ -21,6 +21,8 @@ from tests.imagebuild import (
     _tar,
     docker_classic,
     docker_oci,
+    flip,
+    flip_in_layout,
     oci_dir,
     oci_tar,
 )
@@ -253,14 +255,6 @@ def test_what_is_verified_is_said(
     assert verification == archive.Verification(True, checked, not_checked)
 
 
-def _flip_in_layer(path: Path, marker: bytes) -> None:
-    """Change one byte of a file's content inside a layer, keeping every tar header valid."""
-    data = bytearray(path.read_bytes())
-    at = data.index(marker)
-    data[at] ^= 1
-    path.write_bytes(bytes(data))
-
-
 @pytest.mark.parametrize(
     ("build", "message"),
     [
@@ -272,7 +266,7 @@ def test_a_layer_that_does_not_match_its_digest_is_refused(
     tmp_path: Path, build: object, message: str, streamed: bool
 ) -> None:
     path = build(tmp_path)  # type: ignore[operator]
-    _flip_in_layer(path, b"d" * 999)
+    flip(path, b"d" * 999)
     with pytest.raises(UsageError, match=message):
         _read(path, streamed=streamed)
     image = _read(path, streamed=streamed, verify=False)  # --no-verify reads it, and says so
@@ -281,16 +275,14 @@ def test_a_layer_that_does_not_match_its_digest_is_refused(
 
 def test_a_blob_in_a_layout_folder_that_does_not_match_is_refused(tmp_path: Path) -> None:
     layout = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
-    for blob_file in (layout / "blobs" / "sha256").iterdir():
-        if b"d" * 999 in blob_file.read_bytes():
-            _flip_in_layer(blob_file, b"d" * 999)
+    flip_in_layout(layout, b"d" * 999)
     with pytest.raises(UsageError, match="does not match its digest"):
         _read(layout)
 
 
 def test_a_classic_config_that_does_not_match_its_name_is_refused(tmp_path: Path) -> None:
     path = docker_classic(tmp_path / "a.tar", SPEC)
-    _flip_in_layer(path, b'"COPY data')
+    flip(path, b'"COPY data')
     with pytest.raises(UsageError, match=r"\.json does not match its digest"):
         _read(path)
 
@@ -314,12 +306,10 @@ def test_the_platform_reaches_every_way_a_file_is_read(tmp_path: Path) -> None:
 
 def test_digests_are_verified_unless_said_otherwise(tmp_path: Path) -> None:
     path = docker_oci(tmp_path / "a.tar", SPEC)
-    _flip_in_layer(path, b"d" * 999)
+    flip(path, b"d" * 999)
     with path.open("rb") as stream, pytest.raises(UsageError, match="does not match its digest"):
         list(archive.read_stream(stream, str(path), read_layer=read_layer).layers)
     layout = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
-    for blob_file in (layout / "blobs" / "sha256").iterdir():
-        if b"d" * 999 in blob_file.read_bytes():
-            _flip_in_layer(blob_file, b"d" * 999)
+    flip_in_layout(layout, b"d" * 999)
     with pytest.raises(UsageError, match="does not match its digest"):
         list(archive.read_directory(layout, read_layer=read_layer).layers)

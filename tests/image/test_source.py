@@ -16,7 +16,7 @@ from slimstage.engine import Engine
 from slimstage.errors import CommandFailed, UsageError
 from slimstage.image import source
 from tests.fakeengine import FakeEngine
-from tests.imagebuild import ImageSpec, docker_classic, oci_dir, oci_tar
+from tests.imagebuild import ImageSpec, docker_classic, flip_in_layout, oci_dir, oci_tar
 
 SPEC = ImageSpec([[("file", "app/a", "a" * 10)]])
 
@@ -142,15 +142,6 @@ def test_diff_ids_of_something_that_is_no_reference_is_a_usage_error(target: str
 SPEC_ARM = ImageSpec([[("file", "app/arm", "b" * 3)]])
 
 
-def _corrupt_first_layer(root: Path) -> None:
-    """Change one byte of the layer blob of the first image in an OCI layout folder."""
-    blobs = sorted((root / "blobs" / "sha256").iterdir(), key=lambda p: p.stat().st_size)
-    layer = next(p for p in blobs if p.read_bytes()[257:262] == b"ustar")
-    data = bytearray(layer.read_bytes())
-    data[600] ^= 1  # inside the file's content: the tar still reads
-    layer.write_bytes(bytes(data))
-
-
 def test_the_platform_chosen_reaches_a_folder_and_an_archive(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -166,7 +157,7 @@ def test_digests_are_verified_unless_told_not_to(
 ) -> None:
     _no_engine(monkeypatch)
     root = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
-    _corrupt_first_layer(root)
+    flip_in_layout(root, b"a" * 10)
     with pytest.raises(UsageError, match="does not match"):
         list(source.load(str(root), read_layer=read_layer).layers)
     image = source.load(str(root), read_layer=read_layer, verify=False)
