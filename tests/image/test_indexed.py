@@ -10,7 +10,7 @@ from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
 from slimstage.image import assembly, indexed, manifest, segments, workers
 from tests.image import craft
-from tests.imagebuild import ImageSpec, docker_classic
+from tests.imagebuild import ImageSpec, docker_classic, flip
 
 SPEC = ImageSpec(
     [
@@ -53,9 +53,7 @@ def test_a_bad_layer_read_by_a_worker_is_the_same_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = docker_classic(tmp_path / "a.tar", SPEC)
-    data = bytearray(path.read_bytes())
-    data[data.index(b"b" * 3000)] ^= 1  # the second layer no longer matches its diff_id
-    path.write_bytes(bytes(data))
+    flip(path, b"b" * 3000)  # the second layer no longer matches its diff_id
     monkeypatch.setattr(assembly, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(workers, "processes", lambda: 2)
     with pytest.raises(UsageError, match="does not match its diff_id"):
