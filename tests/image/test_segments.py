@@ -18,18 +18,20 @@ from slimstage.image.layer import Segment
 from tests.image import craft
 
 
-def _archive(path: Path, layer: bytes) -> Path:
-    config = json.dumps(
-        {"rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}}
-    ).encode()
+def _archive(path: Path, *layers: bytes) -> Path:
+    """A docker-save archive of LAYERS, named l0/layer.tar, l1/layer.tar, ..."""
+    diff_ids = ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
+    config = json.dumps({"rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
     config_name = hashlib.sha256(config).hexdigest() + ".json"
-    manifest = json.dumps([{"Config": config_name, "Layers": ["l/layer.tar"]}]).encode()
+    names = [f"l{i}/layer.tar" for i in range(len(layers))]
+    manifest = json.dumps([{"Config": config_name, "Layers": names}]).encode()
     with tarfile.open(path, "w") as tar:
-        for name, data in (
-            ("l/layer.tar", layer),
+        members = [
+            *zip(names, layers, strict=True),
             (config_name, config),
             ("manifest.json", manifest),
-        ):
+        ]
+        for name, data in members:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
@@ -119,7 +121,7 @@ def test_a_broken_last_part_is_a_usage_error(
     tmp_path: Path, splitting: list[tuple[int, int]]
 ) -> None:
     path = _archive(tmp_path / "a.tar", LAYER[: -len(craft.END)] + bytes(512 * 3)[:100])
-    with pytest.raises(UsageError, match=r"l/layer\.tar: "):
+    with pytest.raises(UsageError, match=r"l0/layer\.tar: "):
         _read(path)
 
 
@@ -222,30 +224,11 @@ def test_the_jobs_of_a_split_run_here_give_the_whole_layer_and_its_digest(
     assert (len(unverified.jobs), unverified.verify) == (3, False)
 
 
-def _archive_of(path: Path, layers: list[bytes]) -> Path:
-    diff_ids = ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
-    config = json.dumps({"rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
-    config_name = hashlib.sha256(config).hexdigest() + ".json"
-    names = [f"l{i}/layer.tar" for i in range(len(layers))]
-    manifest = json.dumps([{"Config": config_name, "Layers": names}]).encode()
-    with tarfile.open(path, "w") as tar:
-        members = [
-            *zip(names, layers, strict=True),
-            (config_name, config),
-            ("manifest.json", manifest),
-        ]
-        for name, data in members:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return path
-
-
 def test_layers_read_whole_and_in_parts_come_back_in_order_and_verified(
     tmp_path: Path, splitting: list[tuple[int, int]]
 ) -> None:
     small = craft.tar(craft.member("small", b"s"))  # under the split size: read whole
-    path = _archive_of(tmp_path / "a.tar", [small, LAYER, small])
+    path = _archive(tmp_path / "a.tar", small, LAYER, small)
     image = indexed.read(str(path), "x", read_layer=read_layer, platform=None, verify=True)
     assert [len(layer.summary.table) for layer in image.layers] == [
         1,
