@@ -94,6 +94,18 @@ def test_removing_a_compiler_is_not_installing_one() -> None:
     assert lines("FROM alpine:3.20\nRUN apk del gcc\n", "SS101") == []
 
 
+def test_every_install_command_of_the_run_is_read() -> None:
+    text = (
+        "FROM debian:trixie-slim\n"
+        "RUN apt-get update && apt-get install -y gcc && apt-get install -y make\n"
+    )
+    [finding] = findings(text, "SS101")
+    assert "(gcc, make)" in finding.message
+    # and with two package managers in one RUN
+    mixed = "FROM debian:trixie-slim\nRUN apt-get install -y gcc; apt install -y cmake\n"
+    assert "(gcc, cmake)" in findings(mixed, "SS101")[0].message
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS101_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

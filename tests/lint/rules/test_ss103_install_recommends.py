@@ -1,4 +1,4 @@
-from tests.lint.helpers import lines
+from tests.lint.helpers import lines, whole
 
 
 def test_missing_no_install_recommends() -> None:
@@ -45,3 +45,9 @@ def test_only_a_run_that_writes_the_setting_turns_recommends_off() -> None:
         "RUN apt-get install -y curl\n"
     )
     assert lines(text, "SS103") == [4]
+
+
+def test_the_whole_finding() -> None:
+    assert whole("FROM debian:12\nRUN apt install -y curl\n", "SS103") == [
+        (2, "apt install without --no-install-recommends pulls extra packages")
+    ]

@@ -1,4 +1,4 @@
-from tests.lint.helpers import lines
+from tests.lint.helpers import lines, whole
 
 
 def test_pip_without_no_cache_dir() -> None:
@@ -94,3 +94,19 @@ def test_onbuild_trigger_sees_the_finished_stage_env() -> None:
     text = "FROM python:3.13-slim\nONBUILD RUN pip install six\nENV PIP_NO_CACHE_DIR=1\n"
     assert lines(text, "SS104") == []
     assert lines("FROM python:3.13-slim\nONBUILD RUN pip install six\n", "SS104") == [2]
+
+
+def test_each_pip_command_and_each_run_is_judged() -> None:
+    # a pip command that installs nothing, or installs without the cache, does not end the search
+    for first in ("pip --version", "pip install --no-cache-dir wheel"):
+        text = f"FROM python:3.13-slim\nRUN {first} && pip install six\n"
+        assert lines(text, "SS104") == [2], first
+    two = "FROM python:3.13-slim\nRUN pip install six\nRUN pip install attrs\n"
+    assert lines(two, "SS104") == [2, 3]
+
+
+def test_one_finding_per_run_with_its_message() -> None:
+    text = "FROM python:3.13-slim\nRUN pip install six && pip install attrs\n"
+    assert whole(text, "SS104") == [
+        (2, "pip keeps its download cache in the layer: add --no-cache-dir")
+    ]

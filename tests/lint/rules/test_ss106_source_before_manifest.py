@@ -31,6 +31,26 @@ def test_second_install_after_the_dependencies_is_fine() -> None:
     assert lines(text, "SS106") == []
 
 
+def test_the_context_as_one_of_several_sources() -> None:
+    text = "FROM python:3.13-slim\nCOPY setup.py . /app/\nRUN pip install -r requirements.txt\n"
+    assert lines(text, "SS106") == [2]
+
+
+def test_every_stage_is_judged() -> None:
+    # the first stage installs before copying (the right order); the second one does not
+    right_then_wrong = (
+        "FROM python:3.13-slim AS deps\nCOPY requirements.txt .\n"
+        "RUN pip install -r requirements.txt\nCOPY . .\n"
+        "FROM python:3.13-slim\nCOPY . /app\nRUN poetry install\n"
+    )
+    assert lines(right_then_wrong, "SS106") == [6]
+    both_wrong = (
+        "FROM python:3.13-slim AS test\nCOPY . .\nRUN uv sync\n"
+        "FROM python:3.13-slim\nCOPY . /app\nRUN uv sync\n"
+    )
+    assert lines(both_wrong, "SS106") == [2, 5]
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS106_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

@@ -17,6 +17,11 @@ def test_copying_named_files_needs_no_dockerignore() -> None:
     assert lines("FROM python:3.13-slim\nCOPY app.py /app/\n", "SS107", dockerignore=False) == []
 
 
+def test_the_context_as_one_of_several_sources() -> None:
+    text = "FROM python:3.13-slim\nCOPY pyproject.toml . /app/\n"
+    assert lines(text, "SS107", dockerignore=False) == [2]
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS107_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

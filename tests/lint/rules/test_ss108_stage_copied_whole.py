@@ -39,6 +39,17 @@ def test_only_the_image_counts() -> None:
     assert lines(chain, "SS108") == [3]
 
 
+def test_the_root_as_one_of_several_sources() -> None:
+    text = "FROM debian:12 AS builder\nRUN make\nFROM debian:12\nCOPY --from=builder /app / /dst/\n"
+    assert lines(text, "SS108") == [4]
+
+
+def test_a_folder_at_the_root_is_not_the_root() -> None:
+    base = "FROM debian:12 AS builder\nRUN make\nFROM debian:12\n"
+    for source in ("/X", "./X/", "/X11", "/.x"):
+        assert lines(base + f"COPY --from=builder {source} /opt/\n", "SS108") == [], source
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS108_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

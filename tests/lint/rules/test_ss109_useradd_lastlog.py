@@ -1,4 +1,4 @@
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_high_uid_without_no_log_init() -> None:
@@ -42,3 +42,13 @@ def test_only_a_short_option_cluster_with_l_is_no_log_init() -> None:
     # a user name or a long option with an l in it is not -l
     for command in ("useradd -u 100001 clerk", "useradd --shell /bin/sh -u 100001 app"):
         assert lines(f"FROM debian:12\nRUN {command}\n", "SS109") == [2], command
+
+
+def test_the_whole_finding() -> None:
+    assert whole("FROM debian:12\nRUN useradd -u 1000000 app\n", "SS109") == [
+        (
+            2,
+            "useradd with UID 1000000 and no -l writes a lastlog of hundreds of MB into the "
+            "layer: add -l (--no-log-init)",
+        )
+    ]

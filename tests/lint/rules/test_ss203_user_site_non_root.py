@@ -24,6 +24,14 @@ def test_user_and_copy_inherited_from_a_base_stage() -> None:
     assert lines(text, "SS203") == [4]
 
 
+def test_root_local_as_one_of_several_sources() -> None:
+    text = (
+        "FROM python:3.13-slim AS b\nRUN pip install --user x\nFROM python:3.13-slim\n"
+        "COPY --from=b /opt/app /root/.local /srv/\nUSER app\n"
+    )
+    assert lines(text, "SS203") == [4]
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS203_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

@@ -42,6 +42,32 @@ def test_python_of() -> None:
     assert python_of("ubuntu:24.04") is None
 
 
+def test_python_of_a_pinned_or_mirrored_base() -> None:
+    # the tag is read before a digest, and after a registry's port
+    digest = "sha256:" + "0123456789abcdef" * 4
+    assert python_of(f"python:3.12-slim@{digest}") == ("/usr/local", "3.12")
+    assert python_of("registry.example:5000/library/debian:bookworm-slim") == ("/usr", "3.11")
+    assert python_of("registry.example:5000/debian:trixie") == ("/usr", "3.13")
+
+
+def test_the_venv_as_one_of_several_sources_after_other_instructions() -> None:
+    text = (
+        "FROM python:3.12-slim AS b\nRUN python3 -m venv /opt/venv\n"
+        "FROM python:3.13-slim\nWORKDIR /srv\nCOPY app.py .\n"
+        "COPY --from=b /srv/app /opt/venv /srv/\n"
+    )
+    assert lines(text, "SS204") == [6]
+
+
+def test_a_copy_from_the_build_context_is_no_copy_between_stages() -> None:
+    # whatever the stages are called, a COPY without --from takes the venv from the context
+    text = (
+        "FROM python:3.12-slim AS xxxx\nRUN python3 -m venv /opt/venv\n"
+        "FROM python:3.13-slim\nCOPY venv /opt/venv\n"
+    )
+    assert lines(text, "SS204") == []
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS204_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

@@ -24,6 +24,14 @@ def test_copy_in_a_stage_the_final_one_is_built_from() -> None:
     assert lines(text, "SS206") == [4]
 
 
+def test_root_local_as_one_of_several_sources() -> None:
+    text = (
+        "FROM python:3.13-slim AS b\nRUN pip install --user x\nFROM python:3.13-slim\n"
+        "COPY --from=b /opt/app /root/.local /srv/\n"
+    )
+    assert lines(text, "SS206") == [4]
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS206_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (

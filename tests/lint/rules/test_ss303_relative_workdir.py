@@ -37,6 +37,14 @@ SS303_CASES: list[tuple[str, list[tuple[int, str]]]] = [
         "FROM debian:12\nWORKDIR ab:\n",
         [(2, "WORKDIR ab: is relative: use an absolute path")],
     ),
+    (
+        "FROM debian:12\nWORKDIR C:\n",
+        [],
+    ),
+    (
+        "FROM debian:12\nWORKDIR X/app\n",
+        [(2, "WORKDIR X/app is relative: use an absolute path")],
+    ),
 ]
 
 

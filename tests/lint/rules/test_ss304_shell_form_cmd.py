@@ -1,4 +1,4 @@
-from tests.lint.helpers import lines
+from tests.lint.helpers import lines, whole
 
 
 def test_shell_form_in_final_stage() -> None:
@@ -22,3 +22,14 @@ def test_shell_form_healthcheck() -> None:
 def test_cmd_inherited_from_a_base_stage() -> None:
     text = "FROM debian:12 AS base\nCMD python app.py\nFROM base\nRUN true\n"
     assert lines(text, "SS304") == [2]
+
+
+def test_the_whole_findings() -> None:
+    text = (
+        "FROM debian:12\nHEALTHCHECK CMD curl -f http://localhost/\nENTRYPOINT /run.sh\nCMD serve\n"
+    )
+    assert whole(text, "SS304") == [
+        (2, "shell-form HEALTHCHECK CMD needs /bin/sh in the image; use the JSON form"),
+        (3, "shell-form ENTRYPOINT: signals do not reach the app; use the JSON form"),
+        (4, "shell-form CMD: signals do not reach the app; use the JSON form"),
+    ]

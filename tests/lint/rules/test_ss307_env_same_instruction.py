@@ -38,3 +38,10 @@ def test_an_arg_of_the_parent_stage_gives_no_value_in_the_child() -> None:
     # ARGs end with their stage: in the child, A has no earlier value, so B gets an empty one
     text = "FROM debian:12 AS a\nARG A=0\nFROM a\nENV A=1 B=$A\n"
     assert lines(text, "SS307") == [4]
+
+
+def test_every_env_is_judged_and_only_env() -> None:
+    text = "FROM debian:12\nENV A=1 B=$A\nRUN true\nENV C=2 D=${C}\n"
+    assert lines(text, "SS307") == [2, 4]
+    # a LABEL sets no variable: $A there is whatever A was before
+    assert lines("FROM debian:12\nLABEL A=1 B=$A\n", "SS307") == []

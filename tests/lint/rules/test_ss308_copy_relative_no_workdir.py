@@ -25,3 +25,8 @@ def test_workdir_before_in_the_stage_or_inherited() -> None:
 
 def test_onbuild_copy_is_not_judged() -> None:
     assert lines("FROM python:3.13-slim\nONBUILD COPY a .\n", "SS308") == []
+
+
+def test_the_destination_is_the_last_word() -> None:
+    assert lines("FROM python:3.13-slim\nCOPY a b /app/\n", "SS308") == []
+    assert lines("FROM python:3.13-slim\nCOPY /a /b app/\n", "SS308") == [2]

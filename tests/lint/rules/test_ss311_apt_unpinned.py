@@ -36,3 +36,9 @@ def test_the_first_word_after_install_and_the_word_after_an_option_value() -> No
     text = "FROM debian:12\nRUN apt-get install curl -t bookworm-backports wget\n"
     [finding] = findings(text, "SS311")
     assert "curl, wget" in finding.message
+
+
+def test_a_deb_file_named_without_a_folder_is_no_package_name() -> None:
+    text = "FROM debian:12\nRUN apt-get install -y app_1.0_amd64.deb curl\n"
+    [finding] = findings(text, "SS311")
+    assert finding.message == "apt installs curl without a version (name=1.2-3)"

@@ -34,3 +34,8 @@ def test_quiet_twice_assumes_yes_in_each_spelling() -> None:
     for flags in ("--quiet=2", "-q -q", "--quiet --quiet"):
         text = f"FROM debian:12\nRUN apt-get {flags} install curl\n"
         assert lines(text, "SS312") == [], flags
+
+
+def test_every_run_is_judged() -> None:
+    text = "FROM debian:12\nRUN apt-get install curl\nRUN apt-get install wget\n"
+    assert lines(text, "SS312") == [2, 3]

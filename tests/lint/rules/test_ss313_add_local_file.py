@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_local_file() -> None:
@@ -28,3 +28,8 @@ def test_files_add_does_not_unpack(source: str) -> None:
 
 def test_copy_is_fine() -> None:
     assert lines("FROM python:3.13-slim\nCOPY app.py /app/\n", "SS313") == []
+
+
+def test_the_local_sources_are_named() -> None:
+    text = "FROM python:3.13-slim\nADD app.py vendor.tgz config/ /app/\n"
+    assert whole(text, "SS313") == [(2, "ADD app.py config/: use COPY for files and folders")]

@@ -12,6 +12,13 @@ def test_add_url_with_checksum_or_local_file() -> None:
     assert lines(text, "SS403") == []
 
 
+def test_a_url_among_several_sources() -> None:
+    text = "FROM debian:12\nADD app.tgz https://example.com/x.tgz /opt/\n"
+    assert whole(text, "SS403") == [
+        (2, "ADD https://example.com/x.tgz downloads without a checksum")
+    ]
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS403_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (
