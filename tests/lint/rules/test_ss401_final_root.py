@@ -42,6 +42,17 @@ def test_nonroot_base_under_a_stage_chain() -> None:
     assert lines(text, "SS401") == []
 
 
+def test_the_user_is_the_part_before_the_first_colon() -> None:
+    # USER takes user[:group]; the runtime reads the user up to the first colon
+    assert lines("FROM debian:12\nUSER root:staff:x\n", "SS401") == [2]
+    assert lines("FROM debian:12\nUSER app:root:x\n", "SS401") == []
+
+
+def test_nonroot_is_read_in_the_tag_not_in_the_registry_or_path() -> None:
+    assert lines("FROM localhost:5000/nonroot/app:1.0\n", "SS401") == [1]
+    assert lines("FROM localhost:5000/distroless/python3:nonroot\n", "SS401") == []
+
+
 # Whole findings, message included, for Dockerfiles that each try one part of the rule.
 SS401_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (
@@ -63,6 +74,19 @@ SS401_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     (
         "FROM nonroot/thing:1\n",
         [(1, "the image sets no USER: the container runs as root")],
+    ),
+    # The tag stays the tag when a digest pins it, and a registry's port is no tag.
+    (
+        "FROM gcr.io/distroless/static:nonroot@sha256:" + "0123456789abcdef" * 4 + "\n",
+        [],
+    ),
+    (
+        "FROM localhost:5000/nonroot-tools\n",
+        [(1, "the image sets no USER: the container runs as root")],
+    ),
+    (
+        "FROM localhost:5000/tools:nonroot\n",
+        [],
     ),
 ]
 

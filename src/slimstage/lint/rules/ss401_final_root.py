@@ -23,8 +23,10 @@ def check(ctx: Context) -> Iterator[tuple[Instruction | Stage, str]]:
     users = [ins for ins in ctx.image_instructions if ins.cmd == "USER"]
     if not users:
         base = ctx.dockerfile.external_base(ctx.final)
-        # Images tagged nonroot (distroless' convention) already set a non-root USER.
-        if base != "scratch" and "nonroot" not in base.rpartition(":")[2]:
+        # Images tagged nonroot (distroless' convention) already set a non-root USER. The tag is
+        # in the last path part (a registry's :port is not one), before any @digest.
+        tag = base.partition("@")[0].rpartition("/")[2].partition(":")[2]
+        if base != "scratch" and "nonroot" not in tag:
             yield ctx.final, "the image sets no USER: the container runs as root"
     elif is_root(users[-1].value[0]):
         yield users[-1], "the image switches to root last: the container runs as root"
