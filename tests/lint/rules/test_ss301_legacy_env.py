@@ -35,6 +35,19 @@ SS301_MORE_CASES: list[tuple[str, list[tuple[int, str]]]] = [
         "FROM a\nENV A one two\n",
         [(2, "legacy `ENV A value` form: write `ENV A=value`")],
     ),
+    # Words end at BuildKit's blanks only: U+001C is part of a word there, not a separator.
+    (
+        "FROM a\nENV \x1c \x1c\n",
+        [(2, "legacy `ENV \x1c value` form: write `ENV \x1c=value`")],
+    ),
+    (
+        "FROM a\nENV a\x1cb c\n",
+        [(2, "legacy `ENV a\x1cb value` form: write `ENV a\x1cb=value`")],
+    ),
+    (
+        "FROM a\nLABEL\tx\ty\n",
+        [(2, "legacy `LABEL x value` form: write `LABEL x=value`")],
+    ),
 ]
 
 
