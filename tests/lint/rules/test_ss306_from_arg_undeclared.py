@@ -66,7 +66,7 @@ SS306_CASES: list[tuple[str, list[tuple[int, str]]]] = [
             (
                 2,
                 (
-                    "ARG V (line 1) has no default and no --build-arg sets it: "
+                    "ARG V (line 1) is empty and no --build-arg sets it: "
                     "FROM python:${V} names the image 'python:'"
                 ),
             )
@@ -109,4 +109,54 @@ def test_an_empty_build_arg_names_the_image_the_build_would_pull() -> None:
     found = lint_text("ARG V=3.13\nFROM python:${V}\n", run_shellcheck=False, build_args={"V": ""})
     assert [(f.line, f.message) for f in found if f.code == "SS306"] == [
         (2, "--build-arg V= is empty: FROM python:${V} names the image 'python:'")
+    ]
+
+
+def test_a_default_of_one_letter_is_a_value() -> None:
+    assert whole("ARG TAG=X\nFROM example/app:${TAG}\n", "SS306") == []
+    assert whole("ARG TAG='X'\nFROM example/app:${TAG}\n", "SS306") == []
+    found = lint_text("ARG TAG\nFROM example/app:${TAG}\n", build_args={"TAG": "X"})
+    assert [f for f in found if f.code == "SS306"] == []
+
+
+def test_a_blank_default_is_as_empty_as_none() -> None:
+    """BuildKit refuses `python: ` as it refuses `python:`: a default of blanks sets nothing."""
+    assert whole('ARG V=" "\nFROM python:${V}\n', "SS306") == [
+        (
+            2,
+            "ARG V (line 1) is blank and no --build-arg sets it: "
+            "FROM python:${V} names the image 'python: '",
+        )
+    ]
+
+
+def test_a_build_arg_is_taken_as_given_quotes_and_all() -> None:
+    """--build-arg values reach the build unquoted by any shell: `""` is two characters."""
+    text = "ARG TAG\nFROM python:${TAG}\n"
+    assert [f for f in lint_text(text, build_args={"TAG": '""'}) if f.code == "SS306"] == []
+    [blank] = [f for f in lint_text(text, build_args={"TAG": " "}) if f.code == "SS306"]
+    assert blank.message == (
+        "--build-arg TAG=  is blank: FROM python:${TAG} names the image 'python: '"
+    )
+
+
+def test_defaults_are_read_with_the_args_declared_before_them() -> None:
+    assert whole("ARG A=3.13\nARG B=$A\nFROM python:${B}\n", "SS306") == []
+    assert whole("ARG A\nARG B=$A\nFROM python:${B}\n", "SS306") == [
+        (
+            3,
+            "ARG B (line 2) is empty and no --build-arg sets it: "
+            "FROM python:${B} names the image 'python:'",
+        )
+    ]
+
+
+def test_a_later_arg_without_default_keeps_the_earlier_value() -> None:
+    assert whole("ARG V=3.13\nARG V\nFROM python:${V}\n", "SS306") == []
+    assert whole('ARG V=""\nARG V\nFROM python:${V}\n', "SS306") == [
+        (
+            3,
+            "ARG V (line 1) is empty and no --build-arg sets it: "
+            "FROM python:${V} names the image 'python:'",
+        )
     ]
