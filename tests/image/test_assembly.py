@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from slimstage.analyze.analysis import read_layer
 from slimstage.errors import UsageError
-from slimstage.image import archive, assembly
+from slimstage.image import archive, assembly, workers
 from slimstage.image.assembly import algorithm_for, check_json_digest
 from slimstage.image.layerlist import Blob, name_digest
 from slimstage.image.manifest import Descriptor, ImageConfig, Plan
@@ -137,3 +140,43 @@ def test_an_image_with_other_layers_keeps_what_was_verified(tmp_path: Path) -> N
     other: archive.Image[object] = image.with_layers([])
     assert other.verification == image.verification
     assert other.verification.verified
+
+
+def test_only_a_name_like_a_classic_config_states_a_digest() -> None:
+    data = b'{"a": 1}'
+    other = hashlib.sha256(b"something else").hexdigest()
+    check_json_digest(f"{other}.conf", data, True)  # not <hex>.json: nothing to check
+    check_json_digest(f"{other}XJSON", data, True)
+    with pytest.raises(UsageError, match="does not match its digest"):
+        check_json_digest(f"{other}.json", data, True)
+
+
+def _pid(log: Path, index: int) -> Blob[tuple[int, int]]:
+    """A layer job that notes when it starts: its Blob says which process read it."""
+    with log.open("a") as out:
+        out.write(f"{index}\n")
+    time.sleep(0.2)  # long enough that the other worker has begun its job
+    return Blob((os.getpid(), index), None, False, 0)
+
+
+@pytest.mark.parametrize(("sizes", "elsewhere"), [([60, 40], True), ([60, 39], False)])
+def test_layers_are_read_by_worker_processes_from_a_total_size_on(
+    sizes: list[int], elsewhere: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assembly, "PARALLEL_BYTES", 100)
+    monkeypatch.setattr(workers, "processes", lambda: 2)
+    jobs = [partial(_pid, tmp_path / "log", n) for n in range(2)]
+    results = [blob.summary for blob in assembly.read_planned(jobs, sizes)]
+    assert [index for _, index in results] == [0, 1]
+    assert (os.getpid() not in {pid for pid, _ in results}) is elsewhere
+
+
+def test_the_largest_layer_is_read_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(assembly, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "processes", lambda: 2)
+    log = tmp_path / "started"
+    jobs = [partial(_pid, log, n) for n in range(4)]
+    results = [blob.summary for blob in assembly.read_planned(jobs, [1, 2, 1, 50])]
+    assert [index for _, index in results] == [0, 1, 2, 3]
+    started = [int(line) for line in log.read_text().split()]
+    assert sorted(started[:2]) == [1, 3]  # the two largest, one per worker

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import random
 import zlib
 
 import pytest
@@ -297,3 +298,79 @@ def test_prefixed_gives_nothing_for_a_zero_read() -> None:
     assert stream.read(1) == b"a"
     assert stream.read(0) == b""
     assert stream.read() == b"bcd"
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        # Skippable frames have the magic 0x184D2A50 to 0x184D2A5F, stored little-endian.
+        (b"\x5f\x2a\x4d\x18", "zstd"),
+        (b"\x53\x2a\x4d\x18", "zstd"),
+        (b"\x4f\x2a\x4d\x18", "none"),
+        (b"\x60\x2a\x4d\x18", "none"),
+        (b"\x50\x2a\x4d\x19", "none"),
+    ],
+)
+def test_every_skippable_zstd_magic_is_zstd_and_its_neighbours_are_not(
+    head: bytes, kind: str
+) -> None:
+    assert compression_of(head) == kind
+
+
+@pytest.mark.parametrize(
+    ("packed", "kind"),
+    [
+        (gzip.compress(DATA), "gzip"),
+        (ZSTD.compress(DATA), "zstd"),
+        (b"\x5a\x2a\x4d\x18\x03\x00\x00\x00abc" + ZSTD.compress(DATA), "zstd"),
+        (DATA, "none"),
+    ],
+)
+def test_the_bytes_after_the_fourth_do_not_change_the_compression(packed: bytes, kind: str) -> None:
+    assert compression_of(packed) == kind
+    assert compression_of(packed[:4]) == kind
+
+
+@pytest.mark.parametrize(
+    ("packed", "kind", "seekable"),
+    [
+        (DATA, "none", True),
+        (gzip.compress(DATA), "gzip", False),
+        (ZSTD.compress(DATA), "zstd", False),
+    ],
+)
+def test_only_an_uncompressed_layer_read_from_a_file_can_seek(
+    packed: bytes, kind: str, seekable: bool
+) -> None:
+    stream, found, can_seek = open_layer(io.BytesIO(packed), "layer")
+    assert (found, can_seek) == (kind, seekable)
+    assert hasattr(stream, "seek") == seekable
+    assert open_layer(_OneWay(packed), "layer")[2] is False  # a pipe never can
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zstd"])
+def test_a_read_without_a_size_gives_one_bounded_piece_then_the_rest(kind: str) -> None:
+    data = bytes(3 * MIB) + DATA
+    packed = gzip.compress(data) if kind == "gzip" else ZSTD.compress(data)
+    stream, _, _ = open_layer(io.BytesIO(packed), "layer")
+    first = stream.read()
+    assert 0 < len(first) <= MIB  # not the whole layer at once
+    rest = b"".join(iter(stream.read, b""))
+    assert first + rest == data
+
+
+def test_gzip_input_is_read_a_piece_at_a_time() -> None:
+    noise = random.Random(7).randbytes(300_000)  # hardly compresses
+    packed = gzip.compress(noise[:100_000]) + gzip.compress(noise[100_000:])
+    source = io.BytesIO(packed)
+    stream, _, _ = open_layer(source, "layer")
+    assert stream.read(1000) == noise[:1000]
+    assert source.tell() <= len(packed) // 4  # the rest of the blob is still unread
+    assert b"".join(iter(lambda: stream.read(MIB), b"")) == noise[1000:]
+
+
+def test_a_zstd_read_goes_on_into_the_next_frame() -> None:
+    frames = ZSTD.compress(DATA[:5000]) + ZSTD.compress(DATA[5000:])
+    stream, _, _ = open_layer(io.BytesIO(frames), "frames")
+    assert stream.read(4000) == DATA[:4000]
+    assert stream.read(7000) == DATA[4000:11000]  # 1000 bytes of one frame, 6000 of the next

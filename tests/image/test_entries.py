@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import zlib
 from pathlib import Path
+
+import pytest
 
 from slimstage.image.entries import EntryTable, same_content
 from slimstage.image.filerange import FileRange
@@ -58,6 +61,38 @@ def test_same_content_by_digest_or_by_bytes(tmp_path: Path) -> None:
         for other in (skipped, streamed):
             assert same_content(one, 0, other, 1)
             assert not same_content(one, 0, other, 2)
+
+
+@pytest.mark.filterwarnings("error")
+def test_contents_are_read_once_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunk = 1 << 20
+    data = b"abcdefgh" * (chunk // 4) + b"t"  # two chunks and one byte
+    (tmp_path / "blob").write_bytes(data + data)
+    table = EntryTable(str(tmp_path / "blob"))
+    table.add("a", 0, len(data), -1, 0)
+    table.add("b", 0, len(data), -1, len(data))
+    reads: list[tuple[int, int]] = []
+    real_pread = os.pread
+
+    def pread(fd: int, size: int, offset: int) -> bytes:
+        reads.append((size, offset))
+        if len(reads) > 20:
+            raise AssertionError("the same bytes are read again and again")
+        return real_pread(fd, size, offset)
+
+    monkeypatch.setattr(os, "pread", pread)
+    assert same_content(table, 0, table, 1)
+    second = len(data)
+    assert reads == [
+        (chunk, 0),
+        (chunk, second),
+        (chunk, chunk),
+        (chunk, second + chunk),
+        (1, 2 * chunk),
+        (1, second + 2 * chunk),
+    ]
 
 
 def test_entries_added_one_by_one_and_which_are_whiteouts() -> None:
@@ -151,3 +186,41 @@ def test_contents_larger_than_a_chunk_are_compared_and_digested_whole(tmp_path: 
     assert not same_content(table, 2, table, 3)
     assert table.digest(0) == zlib.crc32(base.encode())
     assert table.digest(2) == zlib.crc32(late.encode())
+
+
+def test_known_digests_answer_without_reading_the_files(tmp_path: Path) -> None:
+    gone = str(tmp_path / "removed.tar")  # the layer file is no longer there to read
+    one, two = EntryTable(gone), EntryTable(gone)
+    one.add("empty", 0, 0, 0, 512)  # an empty file: its CRC-32 is 0
+    two.add("empty", 0, 0, 0, 1024)
+    one.add("a", 0, 3, zlib.crc32(b"abc"), 1536)
+    two.add("a", 0, 3, zlib.crc32(b"abd"), 2048)
+    assert same_content(one, 0, two, 0)
+    assert same_content(two, 0, one, 0)
+    assert not same_content(one, 1, two, 1)
+
+
+def test_a_content_read_while_scanning_is_compared_by_its_digest(tmp_path: Path) -> None:
+    (tmp_path / "layer.tar").write_bytes(b"--abc")
+    on_disk = EntryTable(str(tmp_path / "layer.tar"))
+    on_disk.add("skipped", 0, 3, -1, 2)
+    read = EntryTable(str(tmp_path / "other.tar"))  # has a file, but this content was read
+    read.add("read", 0, 3, zlib.crc32(b"abc"), -1)
+    read.add("other", 0, 3, zlib.crc32(b"abd"), -1)
+    assert same_content(read, 0, on_disk, 0)
+    assert same_content(on_disk, 0, read, 0)
+    assert not same_content(read, 1, on_disk, 0)
+    assert not same_content(on_disk, 0, read, 1)
+
+
+def test_contents_at_offset_zero_are_compared_byte_for_byte(tmp_path: Path) -> None:
+    (tmp_path / "two").write_bytes(b"abcabcabd")
+    table = EntryTable(str(tmp_path / "two"))
+    table.add("x", 0, 3, -1, 0)
+    table.add("y", 0, 3, -1, 3)
+    table.add("z", 0, 3, -1, 6)
+    assert same_content(table, 0, table, 1)
+    assert same_content(table, 1, table, 0)
+    assert not same_content(table, 2, table, 0)
+    assert not same_content(table, 0, table, 2)
+    assert list(table.digests) == [-1, -1, -1]  # no digest was taken

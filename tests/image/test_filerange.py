@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,30 @@ def test_the_edges_of_reads_and_seeks(tmp_path: Path) -> None:
         assert stream.seek(0, 2) == 6
         with pytest.raises(OSError, match=r"^seek outside the range$"):
             stream.seek(-1)
+
+
+class _FailingDisk(io.BytesIO):
+    """A file that opens, then fails to be read with ERROR."""
+
+    name = "/images/a.tar"
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(b"0123456789")
+        self.error = error
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (OSError(errno.EIO, "Input/output error"), "/images/a.tar: Input/output error"),
+        (OSError("stale file handle"), "/images/a.tar: stale file handle"),
+    ],
+)
+def test_a_read_that_fails_is_a_usage_error_naming_the_file(error: OSError, message: str) -> None:
+    stream = FileRange(_FailingDisk(error), 2, 5)
+    with pytest.raises(UsageError) as caught:
+        stream.read(3)
+    assert str(caught.value) == message

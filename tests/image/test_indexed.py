@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,13 @@ def test_a_reader_that_cannot_read_parts_reads_every_layer_whole(
     monkeypatch.setattr(workers, "processes", lambda: 2)
     image = indexed.read(str(path), "x", read_layer=_plain, platform=None, verify=True)
     assert [layer.summary for layer in image.layers] == [layer.digest for layer in image.layers]
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_config_the_archive_lacks_is_named_as_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "t.tar"
+    listing = json.dumps([{"Config": "c.json", "Layers": []}]).encode()
+    path.write_bytes(craft.tar(craft.member("manifest.json", listing)))
+    with pytest.raises(UsageError) as caught:
+        indexed.read(str(path), "t.tar", read_layer=_plain, platform=None, verify=True)
+    assert str(caught.value) == "image archive names a config it does not contain: c.json"

@@ -67,3 +67,9 @@ def test_json_up_to_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(manifest, "JSON_LIMIT", largest - 1)
     with pytest.raises(UsageError, match=f"is larger than {largest - 1} bytes"):
         _read(root)
+
+
+def test_the_image_names_the_layout_it_came_from(tmp_path: Path) -> None:
+    root = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
+    image = layoutdir.read(root, read_layer=read_layer, platform=None, verify=True)
+    assert (image.source, image.layout) == (str(tmp_path / "l"), "oci-layout")

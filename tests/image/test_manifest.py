@@ -364,3 +364,25 @@ def test_invalid_json_says_what_the_parser_said() -> None:
         "image archive: index.json is not valid JSON: "
         "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
     )
+
+
+def test_an_untyped_entry_leading_to_an_index_is_followed_as_one() -> None:
+    # No entry says it is an index: a document with a manifests list is one all the same.
+    documents: dict[str, Any] = {
+        "index.json": {"manifests": [{"digest": _digest(1)}]},
+        _blob(1): {"manifests": [{"digest": _digest(2)}]},
+        _blob(2): _MANIFEST,
+    }
+    loads = _Loads(documents)
+    found = manifest.plan(loads, loads.has, None, "x")
+    assert (found.config, found.layers) == (_blob(999), (Descriptor(_digest(998), None),))
+    assert [name for name, _ in loads.asked] == ["index.json", _blob(1), _blob(2)]
+
+
+def test_what_the_parser_said_is_cut_at_80_characters() -> None:
+    with pytest.raises(UsageError) as caught:
+        manifest.parse(b"\n" * 99_999 + b"{", "index.json")
+    assert str(caught.value) == (
+        "image archive: index.json is not valid JSON: "
+        "Expecting property name enclosed in double quotes: line 100000 column 2 (char 10"
+    )

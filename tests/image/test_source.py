@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
 import os
 from collections.abc import Iterator
@@ -14,9 +16,17 @@ import pytest
 from slimstage.analyze.analysis import read_layer
 from slimstage.engine import Engine
 from slimstage.errors import CommandFailed, UsageError
-from slimstage.image import source
+from slimstage.image import archive, source
 from tests.fakeengine import FakeEngine
-from tests.imagebuild import ImageSpec, docker_classic, flip_in_layout, oci_dir, oci_tar
+from tests.imagebuild import (
+    ImageSpec,
+    docker_classic,
+    flip,
+    flip_in_layout,
+    layer_tar,
+    oci_dir,
+    oci_tar,
+)
 
 SPEC = ImageSpec([[("file", "app/a", "a" * 10)]])
 
@@ -221,3 +231,81 @@ def test_a_failed_save_says_what_the_engine_said_in_one_line(
     with pytest.raises(CommandFailed) as caught:
         source.load("python:3.13-slim", read_layer=read_layer)
     assert caught.value.stderr == "disk full"
+
+
+def test_an_archive_file_s_digests_are_verified_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_engine(monkeypatch)
+    path = docker_classic(tmp_path / "i.tar", SPEC)
+    flip(path, b"a" * 10)
+    with pytest.raises(UsageError, match="does not match its diff_id"):
+        list(source.load(str(path), read_layer=read_layer).layers)
+    image = source.load(str(path), read_layer=read_layer, verify=False)
+    assert [e.path for e in image.layers[0].summary.entries] == ["app/a"]
+
+
+def test_diff_ids_are_read_from_a_config_that_does_not_match_its_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_engine(monkeypatch)
+    root = oci_dir(tmp_path / "l", [("linux/amd64", SPEC)])
+    flip_in_layout(root, b"amd64")  # the config's architecture: still valid JSON
+    with pytest.raises(UsageError, match="does not match its digest"):
+        source.load(str(root), read_layer=read_layer)
+    layer = "sha256:" + hashlib.sha256(layer_tar(SPEC.layers[0])).hexdigest()
+    assert source.diff_ids(str(root)) == (layer,)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (FileNotFoundError(errno.ENOENT, "No such file or directory"), "No such file or directory"),
+        (OSError("the disk went away"), "the disk went away"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_usage_error_naming_it(
+    error: OSError, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = docker_classic(tmp_path / "i.tar", SPEC)
+
+    def fail(*_args: object, **_kw: object) -> None:
+        raise error
+
+    monkeypatch.setattr(archive, "read_stream", fail)
+    with pytest.raises(UsageError) as caught:
+        source.load(str(path), read_layer=read_layer)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+class _Saves(FakeEngine):
+    """An engine whose `save` streams the archive at self.saves."""
+
+    saves: Path
+
+    @contextmanager
+    def saved(self, ref: str) -> Iterator[IO[bytes]]:
+        yield io.BytesIO(self.saves.read_bytes())
+
+
+def test_the_platform_chosen_reaches_an_image_in_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _Saves(tmp_path)
+    engine.saves = oci_tar(tmp_path / "i.oci", [("linux/amd64", SPEC), ("linux/arm64", SPEC_ARM)])
+    _fake_engine(monkeypatch, engine)
+    image = source.load("python:3.13-slim", read_layer=read_layer, platform="linux/arm64")
+    assert [e.path for e in image.layers[0].summary.entries] == ["app/arm"]
+
+
+def test_an_image_in_the_engine_is_verified_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _Saves(tmp_path)
+    engine.saves = docker_classic(tmp_path / "i.tar", SPEC)
+    flip(engine.saves, b"a" * 10)
+    _fake_engine(monkeypatch, engine)
+    with pytest.raises(UsageError, match="does not match its diff_id"):
+        list(source.load("python:3.13-slim", read_layer=read_layer).layers)
+    image = source.load("python:3.13-slim", read_layer=read_layer, verify=False)
+    assert [e.path for e in image.layers[0].summary.entries] == ["app/a"]

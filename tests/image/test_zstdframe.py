@@ -112,3 +112,26 @@ def test_a_frame_with_its_size_and_a_window_byte() -> None:
     walker.feed(data)
     assert walker.complete
     assert walker.frames == 1
+
+
+@pytest.mark.parametrize(
+    ("flags", "did", "body"),
+    [
+        (0x40 | 1, b"\0", bytes(range(256)) + b"x" * 44),  # a 2-byte size, stored less 256
+        (0x80 | 3, b"\0\0\0\0", b"abc"),
+        (0xC0 | 1, b"\0", b"abc"),
+    ],
+)
+def test_a_window_byte_a_dictionary_id_and_a_size_are_all_passed_over(
+    flags: int, did: bytes, body: bytes
+) -> None:
+    # Not single-segment: the header holds a window descriptor byte (1 KiB) as well. A
+    # dictionary ID of 0 is the same as none, so zstd itself can read the frame.
+    width = (1, 2, 4, 8)[flags >> 6]
+    size = (len(body) - (256 if width == 2 else 0)).to_bytes(width, "little")
+    block = (1 | 0 << 1 | len(body) << 3).to_bytes(3, "little")
+    frame = b"\x28\xb5\x2f\xfd" + bytes([flags, 0x00]) + did + size + block + body
+    assert zstandard.ZstdDecompressor().decompress(frame) == body
+    assert _walk(frame, step=1).complete
+    assert _walk(frame + frame, step=5).frames == 2
+    assert not _walk(frame[:-1], step=1).complete
