@@ -90,3 +90,40 @@ def test_blobs_named_by_digest_and_descriptor_sizes() -> None:
     short = [Blob(0, SHAS[0], True, 1), *good[1:]]
     with pytest.raises(UsageError, match="its manifest says"):
         list(LayerList(plan, config, iter(short), True))
+
+
+def test_a_layer_the_config_lists_no_diff_id_for_is_said_to_be_unchecked() -> None:
+    names = tuple(Descriptor(sha, len(d)) for sha, d in zip(SHAS, DATA, strict=True))
+    plan = Plan("oci-layout", "c", None, names)
+    config = ImageConfig({}, {}, (), (), {})  # no diff_ids at all
+    blobs = [Blob(i, SHAS[i], False, len(DATA[i])) for i in range(3)]
+    assert LayerList(plan, config, iter(blobs), True).verification() == Verification(
+        True, ("config", "layer blobs by digest"), ("layers the config lists no diff_id for",)
+    )
+
+
+def test_only_the_classic_layout_is_said_to_name_layers_by_id() -> None:
+    # A docker-save archive with an index names its layers in manifest.json, as the classic
+    # one does; named otherwise than by digest, each is checked by its diff_id alone.
+    plan = Plan("docker-archive (oci)", "c.json", None, tuple(f"l{i}.tar" for i in range(3)))
+    config = ImageConfig({}, {}, (), tuple(SHAS), {})
+    blobs = [Blob(i, SHAS[i], False, len(DATA[i])) for i in range(3)]
+    assert LayerList(plan, config, iter(blobs), True).verification() == Verification(
+        True, ("config", "layer diff_ids in the config"), ()
+    )
+
+
+def test_a_compressed_layer_without_a_digest_in_its_name_is_said_to_be_unchecked() -> None:
+    """docker load takes a gzip'd layer.tar; its diff_id is the digest of the tar inside, so
+    neither the blob's digest nor the diff_id can be compared with what was hashed."""
+    plan = Plan("docker-archive (classic)", "c.json", None, ("0/layer.tar",))
+    config = ImageConfig({}, {}, (), ("sha256:" + "0" * 64,), {})
+    blob = Blob(0, SHAS[0], True, len(DATA[0]))  # its digest is no diff_id: no error either
+    assert LayerList(plan, config, iter([blob]), True).verification() == Verification(
+        True,
+        ("config",),
+        (
+            "compressed layers not named by a digest (nothing here to compare them with)",
+            "layer ids (docker-save's classic layout: they are not digests)",
+        ),
+    )
