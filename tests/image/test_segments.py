@@ -7,7 +7,9 @@ import hashlib
 import io
 import json
 import tarfile
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,8 @@ from slimstage.analyze.analysis import AnalyzedLayer, LayerReading, read_layer
 from slimstage.errors import UsageError
 from slimstage.image import assembly, indexed, segments, workers
 from slimstage.image.layer import Segment
+from slimstage.image.layerlist import Blob
+from slimstage.image.tarstream import Source
 from tests.image import craft
 
 
@@ -81,6 +85,55 @@ LAYER = craft.tar(
 )
 
 
+class _Joining:
+    """A reader whose parts are strings, put together by joining them (or never, when they do
+    not FIT); it reads nothing itself."""
+
+    def __init__(self, fit: bool) -> None:
+        self.fit = fit
+
+    def __call__(self, stream: Source, name: str, location: str | None) -> Any:
+        raise AssertionError("not read here")
+
+    def segment(
+        self, stream: Source, name: str, location: str | None, *, last: bool, offset: int
+    ) -> Any:
+        raise AssertionError("not read here")
+
+    def merge(self, parts: list[Any]) -> Any | None:
+        return "+".join(parts) if self.fit else None
+
+
+def _no_job() -> None:
+    raise AssertionError("jobs are run before gather")
+
+
+@pytest.mark.parametrize(
+    ("fit", "expected"),
+    [
+        # only an uncompressed layer is cut: a layer put together was not compressed
+        (True, [Blob("a1+a2", "sha256:ab", False, 30), Blob("b1+b2+b3", None, False, 11)]),
+        # parts that do not fit together: the layer is read whole instead
+        (False, [Blob("whole 1", "sha256:cd", False, 1), Blob("whole 2", "sha256:cd", False, 1)]),
+    ],
+)
+def test_each_layer_comes_from_its_own_job_or_its_parts_put_together(
+    fit: bool, expected: list[Blob[str]]
+) -> None:
+    plan = [
+        None,
+        segments.Split([_no_job, _no_job, _no_job], True, [10, 20, 30]),  # the digest job last
+        segments.Split([_no_job, _no_job, _no_job], False, [4, 4, 3]),
+    ]
+    results = iter([Blob("zero", None, True, 7), "a1", "a2", "sha256:ab", "b1", "b2", "b3"])
+    whole = [
+        lambda index=index: Blob(f"whole {index}", "sha256:cd", False, 1) for index in range(3)
+    ]
+    blobs = list(segments.gather(results, plan, whole, _Joining(fit), [7, 30, 11]))
+    assert blobs == [Blob("zero", None, True, 7), *expected]
+    assert next(results, None) is None  # every result taken, none twice
+
+
 def test_parts_put_together_are_the_whole(tmp_path: Path, splitting: list[tuple[int, int]]) -> None:
     path = _archive(tmp_path / "a.tar", LAYER)
     parted = _read(path)
@@ -139,6 +192,13 @@ def test_the_cut_is_the_first_header_at_or_after_the_block_of_near(tmp_path: Pat
     assert _cut(tmp_path, layer, 3 * 1024 + 512) == 4 * 1024  # inside the data: the next one
     # no header after the last member: nothing to cut at
     assert _cut(tmp_path, layer, 7 * 1024 + 512) is None
+
+
+def test_content_just_before_a_cut_is_passed_over_whatever_it_holds(tmp_path: Path) -> None:
+    # Where a size field would be, the content of f0 holds letters, not digits: no header.
+    for content in (b"X" * 512, b"X0X1" * 128, b"d" * 512):
+        layer = craft.tar(craft.member("f0", content), craft.member("f1", b"1"))
+        assert _cut(tmp_path, layer, 1024) == 1024, content[:4]
 
 
 def test_the_cut_takes_every_extended_header_of_its_member(tmp_path: Path) -> None:
@@ -254,3 +314,34 @@ def test_a_split_layer_named_by_a_sha512_digest_is_hashed_with_sha512(
     )
     assert plan is not None
     assert plan.jobs[-1]() == "sha512:" + hashlib.sha512(LAYER).hexdigest()
+
+
+def test_a_layer_is_cut_from_the_split_size_on_and_read_whole_below_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(read_layer, LayerReading)
+    (tmp_path / "layer").write_bytes(LAYER)
+    path = str(tmp_path / "layer")
+
+    def plan(parts: int) -> segments.Split | None:
+        return segments.split(read_layer, path, 0, len(LAYER), "l", parts=parts, algorithm=None)
+
+    monkeypatch.setattr(segments, "SPLIT_BYTES", len(LAYER))
+    assert plan(2) is not None
+    assert plan(1) is None  # one worker: nothing to share
+    monkeypatch.setattr(segments, "SPLIT_BYTES", len(LAYER) + 1)
+    assert plan(2) is None
+
+
+def test_splitting_a_layer_warns_about_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(segments, "SPLIT_BYTES", 4096)
+    assert isinstance(read_layer, LayerReading)
+    (tmp_path / "layer").write_bytes(LAYER)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan = segments.split(
+            read_layer, str(tmp_path / "layer"), 0, len(LAYER), "l", parts=3, algorithm=None
+        )
+    assert plan is not None

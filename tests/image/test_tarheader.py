@@ -25,6 +25,7 @@ from tests.image import craft
         (b"1750\0garbage", 1000),  # ends at its first NUL
         (b"\0" * 12, 0),
         (b"\x80" + (9 << 30).to_bytes(11, "big"), 9 << 30),
+        (b"000000001750", 1000),  # twelve digits, nothing to end them
     ],
 )
 def test_sizes(field: bytes, size: int) -> None:
@@ -32,10 +33,19 @@ def test_sizes(field: bytes, size: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "field", [b"-0000000001\0", b"0o000000017\0", b"00000_00017\0", b"9" * 12, b"00000000018\0"]
+    "field",
+    [
+        b"-0000000001\0",
+        b"0o000000017\0",
+        b"00000_00017\0",
+        b"9" * 12,
+        b"00000000018\0",
+        b"00000001750\x01",  # eleven digits ended by neither a NUL nor a space
+        b"00000001750!",
+    ],
 )
 def test_sizes_that_are_not_octal_digits(field: bytes) -> None:
-    with pytest.raises(TarError, match="bad size field"):
+    with pytest.raises(TarError, match=r"^bad size field in a tar header$"):
         size_field(field)
 
 
@@ -70,7 +80,10 @@ def test_member_fields_are_parsed_when_asked_for() -> None:
     assert not member.isdir()
 
 
-@pytest.mark.parametrize("field", [b"X000644\0", b"000644X\0", b"  644\t\0\0", b"0000644\0X"])
+@pytest.mark.parametrize(
+    "field",
+    [b"X000644\0", b"000644X\0", b"  644\t\0\0", b"0000644\0X", b"\t0000644", b"0000644\n"],
+)
 def test_a_number_field_with_anything_but_digits_spaces_and_nuls_is_refused(field: bytes) -> None:
     header = bytearray(craft.header("x"))
     header[100:108] = field
@@ -97,3 +110,48 @@ def test_a_bad_pax_number_is_shown_cut_to_20_characters() -> None:
     with pytest.raises(TarError) as caught:
         decimal("1" * 19 + "xyz", "size")
     assert str(caught.value) == f"bad pax size record {'1' * 19 + 'x'!r}"
+
+
+def _with_checksum(block: bytearray, field: bytes) -> bytes:
+    assert len(field) == 8
+    block[148:156] = field
+    return bytes(block)
+
+
+def _sum(block: bytearray) -> int:
+    """The unsigned sum of the block's bytes, its checksum field counted as blanks."""
+    return sum(block[:148]) + 8 * ord(" ") + sum(block[156:])
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["{:06o}\0 ", "{:07o}\0", "{:07o} ", " {:06o}\0", "{:06o} \0"],
+)
+def test_checksums_of_six_or_seven_digits_ended_by_nuls_or_blanks(form: str) -> None:
+    block = bytearray(craft.header("a/b", 12))
+    field = form.format(_sum(block)).encode()
+    assert checksum_ok(_with_checksum(block, field))
+    wrong = form.format(_sum(block) + 1).encode()
+    assert not checksum_ok(_with_checksum(block, wrong))
+
+
+@pytest.mark.parametrize("field", [b"012380\0 ", b"012390\0 ", b"0012389\0"])
+def test_a_checksum_with_digits_that_are_not_octal_is_refused(field: bytes) -> None:
+    with pytest.raises(TarError, match=r"^bad checksum field in a tar header$"):
+        checksum_ok(_with_checksum(bytearray(craft.header("a")), field))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a\x7fb\udc80", b"0"),  # DEL (127) is no high byte; 0x80 is the first one
+        ("plain", b"\xff"),  # a type flag above 127 counts too
+    ],
+)
+def test_old_writers_signed_checksums_count_every_byte_above_127(name: str, kind: bytes) -> None:
+    block = bytearray(craft.header(name, kind=kind))
+    block[148:156] = b" " * 8
+    signed = sum(byte - 256 if byte > 127 else byte for byte in block)
+    assert signed != _sum(block)  # a signed sum that the unsigned one would not match
+    assert checksum_ok(_with_checksum(block, f"{signed:06o}\0 ".encode()))
+    assert not checksum_ok(_with_checksum(block, f"{signed - 256:06o}\0 ".encode()))

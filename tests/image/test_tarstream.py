@@ -4,7 +4,9 @@ against hand-made headers tarfile would never write."""
 from __future__ import annotations
 
 import io
+import os
 import tarfile
+import threading
 
 import pytest
 
@@ -110,15 +112,18 @@ def test_large_sizes_in_base_256() -> None:
     [
         # base-256 with the sign bit: -1
         (craft.header("neg", size_field=b"\xff" * 12), "negative member size"),
-        (craft.tar(craft.pax({"size": "-5000000"}), craft.member("x")), "bad pax size"),
-        (craft.tar(craft.pax({"size": "1e9"}), craft.member("x")), "bad pax size"),
-        (craft.header("octal", size_field=b"-0000000001\0"), "bad size field"),
-        (craft.header("octal", size_field=b"0o000000017\0"), "bad size field"),
-        (craft.header("octal", size_field=b"00000_00017\0"), "bad size field"),
+        (
+            craft.tar(craft.pax({"size": "-5000000"}), craft.member("x")),
+            "bad pax size record '-5000000'",
+        ),
+        (craft.tar(craft.pax({"size": "1e9"}), craft.member("x")), "bad pax size record '1e9'"),
+        (craft.header("octal", size_field=b"-0000000001\0"), "bad size field in a tar header"),
+        (craft.header("octal", size_field=b"0o000000017\0"), "bad size field in a tar header"),
+        (craft.header("octal", size_field=b"00000_00017\0"), "bad size field in a tar header"),
     ],
 )
 def test_negative_and_malformed_sizes_are_refused(data: bytes, message: str) -> None:
-    with pytest.raises(TarError, match=message):
+    with pytest.raises(TarError, match=f"^{message}$"):
         list(TarStream(io.BytesIO(data)))
 
 
@@ -149,17 +154,24 @@ def test_old_writers_signed_checksums_are_accepted() -> None:
 @pytest.mark.parametrize(
     ("cut", "message"),
     [
-        (100, "ends inside a tar header"),
-        (512 + 3, "ends inside a member"),
-        (512 + 512, "before the end-of-archive marker"),  # at a member boundary
+        (100, "truncated: the data ends inside a tar header"),
+        (512 + 3, "truncated: the data ends inside a member"),
+        (512 + 512, "truncated: the data ends before the end-of-archive marker"),  # at a boundary
     ],
 )
 def test_truncation_anywhere_is_refused(seekable: bool, cut: int, message: str) -> None:
     whole = craft.tar(craft.member("a", b"a" * 10), craft.member("b", b"b" * 10))
     raw = io.BytesIO(whole[:cut])
     tar = TarStream(raw if seekable else _Pipe(raw))
-    with pytest.raises(TarError, match=message):
+    with pytest.raises(TarError, match=f"^{message}$"):
         _read_everything(tar)
+
+
+def test_a_header_cut_short_comes_with_the_error() -> None:
+    whole = craft.member("a", b"a" * 10)
+    with pytest.raises(TarError) as caught:
+        list(TarStream(io.BytesIO(whole[:100])))
+    assert caught.value.block == whole[:100]
 
 
 def _read_everything(tar: TarStream) -> None:
@@ -172,6 +184,7 @@ def test_one_zero_block_ends_an_archive_and_padding_after_it_is_ignored() -> Non
     tar = TarStream(io.BytesIO(data))
     assert [m.name for m in tar] == ["a"]
     assert tar.ended
+    assert tar.read_data(100) == b""  # nothing after the end is a member's data
 
 
 def test_oversized_pax_record_is_refused() -> None:
@@ -269,6 +282,8 @@ def test_a_window_on_a_pipe_seeks_forward_only_and_only_relatively() -> None:
     window = tar.window()
     assert _take(window, 1500) == BIG[:1500]  # past what the header read buffered
     assert window.seek(0, 1) == 1500
+    assert window.seek(1, 1) == 1501  # one byte, past what is buffered: read and dropped
+    assert window.read(1) == BIG[1501:1502]
     with pytest.raises(OSError, match=r"^cannot seek backwards in a stream$"):
         window.seek(-1, 1)
     with pytest.raises(OSError, match=r"^only relative seeks$"):
@@ -322,3 +337,179 @@ def test_seeking_back_after_reading_past_the_buffer_gives_the_bytes_read() -> No
     assert window.read(1) == big[199_999:200_000]
     window.seek(-150_000, 1)
     assert _take(window, 10) == big[50_000:50_010]
+
+
+def test_a_bad_header_is_reported_at_the_byte_where_it_starts() -> None:
+    data = bytearray(craft.tar(craft.member("a", b"a" * 10), craft.member("b", b"b")))
+    with tarfile.open(fileobj=io.BytesIO(bytes(data))) as reference:
+        at = reference.getmembers()[1].offset
+    data[at + 1] ^= 0xFF
+    with pytest.raises(TarError, match=rf"^bad header checksum at byte {at}$"):
+        list(TarStream(io.BytesIO(bytes(data))))
+
+
+def test_a_block_that_is_no_header_leaves_no_last_header() -> None:
+    tar = TarStream(io.BytesIO(b"not a tar header".ljust(512, b".") + craft.END))
+    with pytest.raises(TarError, match=r"^bad header checksum at byte 0$"):
+        list(tar)
+    assert (tar.last_header, tar.last_name()) == (b"", "")
+
+
+def _odd_names() -> list[bytes]:
+    beyond = bytearray(craft.header("file", prefix="p" * 155))
+    beyond[500] = ord("X")  # the byte after the prefix field: no part of the name
+    craft.checksum(beyond)
+    return [
+        craft.member("n" * 100),  # fills the name field: no NUL ends it
+        craft.member(""),
+        craft.member("caf\udce9"),  # not UTF-8
+        craft.member("file", prefix="a"),
+        bytes(beyond),
+    ]
+
+
+@pytest.mark.parametrize("member", _odd_names())
+def test_names_are_read_as_pythons_tarfile_reads_them(member: bytes) -> None:
+    data = craft.tar(member)
+    with tarfile.open(
+        fileobj=io.BytesIO(data), encoding="utf-8", errors="surrogateescape"
+    ) as reference:
+        expected = reference.getnames()
+    assert [m.name for m in TarStream(io.BytesIO(data))] == expected
+
+
+@pytest.mark.parametrize(
+    "extended",
+    [
+        craft.pax({"path": "p"}),
+        craft.member("././@LongLink", b"long-name\0", b"L"),
+        craft.member("././@LongLink", b"long-target\0", b"K"),
+    ],
+)
+def test_extended_headers_without_their_member_are_refused(extended: bytes) -> None:
+    data = craft.tar(craft.member("a"), extended)
+    with pytest.raises(
+        TarError, match=r"^the data ends between a member's extended headers and the member$"
+    ):
+        list(TarStream(io.BytesIO(data)))
+
+
+def test_a_global_pax_header_at_the_end_belongs_to_no_member() -> None:
+    data = craft.tar(craft.member("a"), craft.member("global", b"13 comment=c\n", b"g"))
+    assert [m.name for m in TarStream(io.BytesIO(data))] == ["a"]
+
+
+def test_a_gnu_long_name_of_one_mib_is_read_and_one_byte_more_is_refused() -> None:
+    limit = 1 << 20  # docs/analyze.md: GNU long names and pax records up to 1 MiB
+    name = "d/" + "n" * (limit - 3)  # with its NUL, exactly the limit
+    data = craft.tar(
+        craft.member("././@LongLink", name.encode() + b"\0", b"L"), craft.member("short")
+    )
+    assert [m.name for m in TarStream(io.BytesIO(data))] == [name]
+    over = craft.tar(
+        craft.member("././@LongLink", name.encode() + b"n\0", b"L"), craft.member("short")
+    )
+    with pytest.raises(TarError, match=rf"^tar meta header of {limit + 1} bytes$"):
+        list(TarStream(io.BytesIO(over)))
+
+
+def test_reading_nothing_from_a_window_takes_nothing() -> None:
+    tar = TarStream(io.BytesIO(TWO))
+    _at_big(tar)
+    window = tar.window()
+    assert window.read(3) == BIG[:3]
+    assert window.read(0) == b""
+    assert window.read(3) == BIG[3:6]
+
+
+def test_a_part_of_a_tar_may_end_right_after_a_member() -> None:
+    data = craft.member("a", b"x" * 100) + craft.member("b", b"y" * 512)  # b fills its blocks
+    tar = TarStream(io.BytesIO(data), size=len(data), open_end=True)
+    assert [(m.name, b"".join(tar.chunks())) for m in tar] == [("a", b"x" * 100), ("b", b"y" * 512)]
+    assert not tar.ended  # no end-of-archive marker was read
+    short = TarStream(io.BytesIO(data), size=len(data) - 1, open_end=True)
+    with pytest.raises(TarError, match=r"claims 512 bytes, 511 are left$"):
+        _read_everything(short)
+
+
+@pytest.mark.parametrize("seekable", [True, False])
+def test_before_the_first_member_a_window_is_empty_and_a_seek_by_nothing_moves_nothing(
+    seekable: bool,
+) -> None:
+    raw = io.BytesIO(TWO)
+    tar = TarStream(raw if seekable else _Pipe(raw))
+    window = tar.window()
+    assert window.read() == b""
+    assert window.seek(0, 1) == 0
+    assert [m.name for m in tar] == ["first", "big", "z"]
+
+
+def test_a_file_object_on_a_pipe_is_read_not_seeked() -> None:
+    data = craft.tar(craft.member("big", BIG * 20), craft.member("z", b"z"))  # over 64 KiB
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with open(write_end, "wb") as out:
+            out.write(data)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with open(read_end, "rb") as pipe:
+            assert not pipe.seekable()
+            assert [(m.name, m.size) for m in TarStream(pipe)] == [
+                ("big", len(BIG) * 20),
+                ("z", 1),
+            ]
+    finally:
+        writer.join()
+
+
+class _Counting:
+    """A stream that counts the reads asked of it and the bytes it hands out; at most STEP
+    bytes a read, when given."""
+
+    def __init__(self, data: bytes, *, seekable: bool, step: int | None = None) -> None:
+        self.raw = io.BytesIO(data)
+        self._seekable = seekable
+        self.step = step
+        self.reads = 0
+        self.taken = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self.step is not None:
+            size = self.step if size < 0 else min(size, self.step)
+        data = self.raw.read(size)
+        self.reads += 1
+        self.taken += len(data)
+        return data
+
+    def seekable(self) -> bool:
+        return self._seekable
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("seek")
+        return self.raw.seek(offset, whence)
+
+
+def test_listing_a_seekable_archive_reads_little_more_than_its_headers() -> None:
+    data = craft.tar(*(craft.member(f"m{i}", bytes(2 << 20)) for i in range(4)))
+    source = _Counting(data, seekable=True)
+    assert [m.name for m in TarStream(source)] == ["m0", "m1", "m2", "m3"]
+    assert source.taken < len(data) // 8
+
+
+def test_a_pipe_is_read_in_large_pieces_not_a_header_at_a_time() -> None:
+    data = craft.tar(*(craft.member(f"m{i}", b"d" * 512) for i in range(2000)))  # 2 MB
+    source = _Counting(data, seekable=False)
+    assert len(list(TarStream(source))) == 2000
+    assert source.reads < 10
+
+
+def test_a_header_in_hand_is_handed_out_without_reading_further() -> None:
+    # A slow stream handing out half a block at a time is not waited on for more.
+    source = _Counting(craft.tar(craft.member("a"), craft.member("b")), seekable=False, step=256)
+    members = iter(TarStream(source))
+    assert next(members).name == "a"
+    assert source.taken == 512
