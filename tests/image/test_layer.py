@@ -14,15 +14,18 @@ import pytest
 
 from slimstage.errors import UsageError
 from slimstage.image import archive
-from slimstage.image.blob import LayerError, Limits
+from slimstage.image.blob import DEFAULT_LIMITS, LayerError, Limits
 from slimstage.image.filerange import FileRange
 from slimstage.image.layer import (
     ContentNeed,
     LayerSizes,
+    Segment,
     content_limit,
     measure,
     normalize,
+    same_content,
     scan,
+    scan_segment,
 )
 from tests.image import craft
 from tests.imagebuild import layer_tar
@@ -297,3 +300,161 @@ def test_measure_compresses_every_chunk_of_a_large_layer() -> None:
     compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
     expected = len(compressor.compress(data) + compressor.flush())
     assert measure(io.BytesIO(data), "l") == LayerSizes(len(data), expected)
+
+
+def test_a_layer_that_lists_its_root_as_dot_slash_keeps_every_entry() -> None:
+    # `tar -C rootfs .` writes the root first, as "./"; it is no entry, the rest all are.
+    blob = layer_tar([("dir", "./"), ("dir", "./etc"), ("file", "./etc/hello", "hi")])
+    assert scan(io.BytesIO(blob), "t").table.paths == ["etc", "etc/hello"]
+
+
+def test_contents_read_whole_have_no_place_to_be_read_back_from(tmp_path: Path) -> None:
+    blob = layer_tar([("file", "keep/me", "k" * 50), ("file", "skip/me", "k" * 50)])
+    need = ContentNeed(re.compile(r"keep/"), 20, ("me",))
+    assert list(scan(io.BytesIO(blob), "t", needs=[need]).table.offsets) == [-1, -1]
+    path, start = _on_disk(tmp_path, blob)
+    with FileRange.open(str(path), start, len(blob)) as stream:
+        table = scan(stream, "t", str(path), needs=[need]).table
+    kept, skipped = table.paths.index("keep/me"), table.paths.index("skip/me")
+    assert table.offsets[kept] == -1  # read for its first bytes, and digested then
+    assert table.digests[kept] == zlib.crc32(b"k" * 50)
+    assert table.digests[skipped] == -1
+    assert same_content(table, kept, table, skipped)  # one digested, the other read back
+
+
+def test_a_compressed_layer_expanding_past_its_ratio_is_refused() -> None:
+    packed = gzip.compress(layer_tar([("file", "zeros", "\0" * (1 << 20))]))
+    limits = Limits(max_ratio=10, ratio_floor=64 << 10)
+    with pytest.raises(LayerError, match=r"^l: expands more than 10x its compressed size past "):
+        scan(io.BytesIO(packed), "l", limits=limits)
+
+
+def test_a_compressed_layer_names_no_file_to_read_contents_back_from(tmp_path: Path) -> None:
+    packed = gzip.compress(layer_tar([("file", "a", "a" * 700)]))
+    path, start = _on_disk(tmp_path, packed)
+    with FileRange.open(str(path), start, len(packed)) as stream:
+        table = scan(stream, "l", str(path)).table
+    assert table.location is None
+    assert list(table.digests) == [zlib.crc32(b"a" * 700)]  # digested as it went by
+
+
+def test_a_layer_file_opened_on_its_own_is_read_back_from_its_own_offsets(tmp_path: Path) -> None:
+    blob = layer_tar([("file", "a/one", "1" * 700), ("file", "a/two", "2" * 3)])
+    path = tmp_path / "layer.tar"
+    path.write_bytes(blob)
+    with path.open("rb") as stream:
+        table = scan(stream, "t", str(path)).table
+    with tarfile.open(path) as reference:
+        assert list(table.offsets) == [m.offset_data for m in reference.getmembers()]
+    assert list(table.digests) == [-1, -1]
+    assert [table.digest(0), table.digest(1)] == [zlib.crc32(b"1" * 700), zlib.crc32(b"222")]
+
+
+def test_an_uncompressed_layer_is_read_no_further_than_its_end_marker() -> None:
+    blob = layer_tar([("file", "a", "a" * 700)])
+    stream = io.BytesIO(blob + bytes(4 << 20))  # whatever follows is not the layer's
+    assert scan(stream, "t").file_bytes == 700
+    assert stream.tell() < len(stream.getvalue())
+
+
+# A layer in parts: "a" (header at 0, 700 bytes of data from 512), "b" (header at 1536, 100
+# bytes from 2048), "c" (header at 2560, 600 bytes from 3072), the end marker from 4096.
+PARTED = craft.tar(
+    craft.member("a", b"a" * 700), craft.member("b", b"b" * 100), craft.member("c", b"c" * 600)
+)
+
+
+def _part(
+    tmp_path: Path,
+    layer: bytes,
+    begin: int,
+    end: int,
+    *,
+    last: bool,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Segment:
+    path, start = _on_disk(tmp_path, layer)
+    with FileRange.open(str(path), start + begin, end - begin) as stream:
+        return scan_segment(stream, "l", str(path), last=last, offset=begin, limits=limits)
+
+
+def test_parts_cut_between_members_are_clean_and_read_back_from_the_file(tmp_path: Path) -> None:
+    first = _part(tmp_path, PARTED, 0, 1536, last=False)
+    rest = _part(tmp_path, PARTED, 1536, len(PARTED), last=True)
+    assert (first.clean, rest.clean) == (True, True)
+    assert (first.table.paths, rest.table.paths) == (["a"], ["b", "c"])
+    assert rest.table.location == str(tmp_path / "layer.tar")
+    assert [rest.table.digest(0), rest.table.digest(1)] == [
+        zlib.crc32(b"b" * 100),
+        zlib.crc32(b"c" * 600),
+    ]
+
+
+def test_a_part_cut_inside_a_member_is_not_clean_and_as_the_last_is_inconsistent(
+    tmp_path: Path,
+) -> None:
+    assert not _part(tmp_path, PARTED, 0, 1024, last=False).clean
+    with pytest.raises(LayerError) as caught:
+        _part(tmp_path, PARTED, 0, 1024, last=True)
+    assert str(caught.value) == (
+        "l: not a readable layer: "
+        "truncated or inconsistent: a member claims 700 bytes, 512 are left"
+    )
+
+
+def test_a_part_with_a_name_climbing_out_is_not_clean_and_as_the_last_is_refused(
+    tmp_path: Path,
+) -> None:
+    layer = craft.tar(craft.member("a", b"a"), craft.member("../evil", b"e"))
+    assert not _part(tmp_path, layer, 1024, 2048, last=False).clean
+    with pytest.raises(LayerError, match=r"^l: entry '\.\./evil' escapes the image root$"):
+        _part(tmp_path, layer, 1024, len(layer), last=True)
+
+
+def test_the_size_limit_of_a_part_counts_from_the_layer_s_start(tmp_path: Path) -> None:
+    # c's data ends 3672 bytes into the layer, 2136 bytes into the part; the message gives the
+    # limit as set, not what is left of it in the part
+    with pytest.raises(LayerError) as caught:
+        _part(tmp_path, PARTED, 1536, len(PARTED), last=True, limits=Limits(max_bytes=3671))
+    assert str(caught.value) == "l: its tar is larger than --max-layer-bytes (3671 bytes)"
+    whole = Limits(max_bytes=len(PARTED))
+    assert _part(tmp_path, PARTED, 1536, len(PARTED), last=True, limits=whole).clean
+
+
+def test_the_last_part_is_held_to_the_limit_as_the_whole_layer_is(tmp_path: Path) -> None:
+    """Over the limit only by the blocks after the last member's data: the layer read whole
+    is refused, and so is its last part."""
+    (tmp_path / "layer.tar").write_bytes(PARTED)
+    limits = Limits(max_bytes=len(PARTED) - 1)
+    message = f"l: its tar is larger than --max-layer-bytes ({len(PARTED) - 1} bytes)"
+    with (
+        FileRange.open(str(tmp_path / "layer.tar"), 0, len(PARTED)) as stream,
+        pytest.raises(LayerError) as whole,
+    ):
+        scan(stream, "l", str(tmp_path / "layer.tar"), limits=limits)
+    with pytest.raises(LayerError) as part:
+        _part(tmp_path, PARTED, 1536, len(PARTED), last=True, limits=limits)
+    assert str(whole.value) == str(part.value) == message
+    # A part that is not the last ends before the blocks that make the layer too large.
+    assert _part(tmp_path, PARTED, 0, 1536, last=False, limits=limits).clean
+
+
+def test_a_stream_of_unknown_size_counts_the_blocks_after_its_last_member() -> None:
+    # one 512-byte header, 5000 bytes of data padded to 5120, and the zero block that ends the
+    # archive: 6144 bytes read (the second zero block is not needed to know the end)
+    blob = craft.tar(craft.member("a", b"a" * 5000))
+    with pytest.raises(LayerError, match=r"\(6143 bytes\)$"):
+        scan(_Stream(blob), "l", limits=Limits(max_bytes=6143))
+    assert scan(_Stream(blob), "l", limits=Limits(max_bytes=6144)).file_bytes == 5000
+
+
+def test_a_part_that_is_a_file_of_its_own_is_read_back_from_its_own_offsets(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "layer.tar"
+    path.write_bytes(PARTED)
+    with path.open("rb") as stream:
+        table = scan_segment(stream, "l", str(path), last=True, offset=0).table
+    with tarfile.open(path) as reference:
+        assert list(table.offsets) == [m.offset_data for m in reference.getmembers()]
+    assert table.digest(2) == zlib.crc32(b"c" * 600)

@@ -145,13 +145,23 @@ def measure(
     return LayerSizes(read, written + len(compressor.flush()))
 
 
+def _too_large(name: str, limit: int) -> LayerError:
+    return LayerError(f"{name}: its tar is larger than --max-layer-bytes ({limit} bytes)")
+
+
 def _read_entries(
-    tar: TarStream, table: EntryTable, name: str, keep: Callable[[str], int], base: int, limit: int
+    tar: TarStream,
+    table: EntryTable,
+    name: str,
+    keep: Callable[[str], int],
+    base: int,
+    limit: int,
+    shift: int = 0,
 ) -> None:
     """Every member of TAR into TABLE. With BASE >= 0 (the layer's place in the file the table
     names) contents nobody keeps are passed over (seeked over, when the stream can) and only
     their place is noted; otherwise each file's content is read for its digest. LIMIT caps the
-    tar's size."""
+    size of the layer's tar, of which TAR starts SHIFT bytes in."""
     codes, links, contents = TYPE_CODE, table.links, table.contents
     paths, kinds, sizes, digests, offsets = (
         table.paths,
@@ -162,8 +172,8 @@ def _read_entries(
     )
     whiteouts = table.whiteouts
     for member_name, size, member_type, offset, header, pax, link in tar.entries():
-        if offset + size > limit:
-            raise LayerError(f"{name}: its tar is larger than --max-layer-bytes ({limit} bytes)")
+        if shift + offset + size > limit:
+            raise _too_large(name, limit)
         path = normalize(member_name, name)
         if not path:
             continue
@@ -193,6 +203,8 @@ def _read_entries(
         offsets.append(place)
         if ".wh." in path and path.rpartition("/")[2].startswith(".wh."):
             whiteouts.append(index)
+    if shift + tar.position > limit:  # the padding and end blocks after the last member count
+        raise _too_large(name, limit)
 
 
 @dataclass(frozen=True)
@@ -218,10 +230,13 @@ def scan_segment(
     OFFSET bytes into the layer's tar. A part that is not the LAST ends between two members;
     when it does not, it is not clean (the cut was wrong) and its entries are not to be used."""
     table = EntryTable(location)
-    tar = TarStream(stream, size=getattr(stream, "size", None), open_end=not last)
-    limit = limits.max_bytes - offset
+    size = getattr(stream, "size", None)
+    if last and size is not None and offset + size > limits.max_bytes:  # as a whole read does
+        raise _too_large(name, limits.max_bytes)
+    tar = TarStream(stream, size=size, open_end=not last)
+    start = getattr(stream, "start", 0)
     try:
-        _read_entries(tar, table, name, content_limit(needs), getattr(stream, "start", 0), limit)
+        _read_entries(tar, table, name, content_limit(needs), start, limits.max_bytes, offset)
     except LayerError:
         if last:
             raise
@@ -251,9 +266,7 @@ def scan(
     source, compression, _ = open_layer(stream, name, limits)
     size = getattr(stream, "size", None) if compression == "none" else None
     if size is not None and size > limits.max_bytes:
-        raise LayerError(
-            f"{name}: its tar is larger than --max-layer-bytes ({limits.max_bytes} bytes)"
-        )
+        raise _too_large(name, limits.max_bytes)
     readback = location is not None and compression == "none"
     table = EntryTable(location if readback else None)
     tar = TarStream(source, size=size)
