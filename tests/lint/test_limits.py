@@ -67,6 +67,24 @@ def test_escape_directive() -> None:
     check_instructions(text.replace("`", "\\", 1), "D")  # backslash: every line stands alone
 
 
+def test_the_escape_directive_only_counts_at_the_top() -> None:
+    long_run = "RUN echo `\n" + "  x `\n" * LONG + "  y\n"
+    directives = "# syntax=docker/dockerfile:1\n# escape=`\n"  # after another directive: counts
+    assert _refused_at(f"{directives}FROM a\n{long_run}").startswith("D:4:")
+    # after an instruction it is a comment: every line stands alone
+    check_instructions(f"FROM a\n# escape=`\n{long_run}", "D")
+
+
+def test_an_instruction_on_the_first_line() -> None:
+    text = "ARG A=1 \\\n" + "  B=2 \\\n" * LONG + "  C=3\nFROM a\n"
+    assert _refused_at(text).startswith("D:1:")
+
+
+def test_a_comment_ending_in_a_backslash_continues_nothing() -> None:
+    text = "FROM a\n# a path like C:\\\n" + "# more comment\n" * LONG + "RUN x\n"
+    check_instructions(text, "D")
+
+
 def test_lint_checks_instructions_before_parsing() -> None:
     text = "FROM a\nRUN true \\\n" + "  && x \\\n" * LONG + "  && y\n"
     with pytest.raises(UsageError, match="-:2: one instruction"):
@@ -106,6 +124,7 @@ SHAPES = [
     "FROM a\nCOPY <<one <<two /dst/\n1\none\n2\ntwo\nENV A=1\n",
     "FROM a\nONBUILD RUN <<EOF\nbody\nEOF\nRUN z\n",
     "FROM a\nENV <<EOF not a heredoc\nRUN last\n",
+    "FROM a\nRUN cat <<EOF \\\n  > /x\nbody\nEOF\nRUN y\n",
 ]
 
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slimstage.dockerfile import Instruction, parse
 from slimstage.lint.prior import Lineages
 from slimstage.lint.rule import Context
+from slimstage.onbuild import Trigger
 
 LINES = [
     "ENV A=1",
@@ -105,3 +107,63 @@ def test_answers_in_a_long_stage_and_a_long_chain() -> None:
     first_run = ctx.first_before(last_run, is_run)
     assert first_run is not None
     assert first_run.line == 4
+
+
+def _context(text: str) -> Context:
+    df = parse(text)
+    return Context(df, df.final(), frozenset(df.reachable()), True)
+
+
+def test_lineages_have_no_stage_past_the_last() -> None:
+    lineages = Lineages(parse("FROM debian:12 AS s0\nFROM s0 AS s1\n"))
+    assert [s.index for s in lineages[1]] == [0, 1]
+    assert lineages.get(2) is None
+    assert 2 not in lineages
+    with pytest.raises(KeyError) as caught:
+        lineages[2]
+    assert caught.value.args == (2,)
+
+
+CHAIN = (
+    "FROM debian:12 AS s0\nWORKDIR /a\nRUN echo 0\n"
+    "FROM s0 AS s1\nWORKDIR /b\nRUN echo 1\n"
+    "FROM s1 AS s2\nENV X=1\n"
+    "FROM s2 AS s3\nCMD x\n"
+)
+
+
+def test_first_and_last_across_a_chain_with_a_stage_that_has_none() -> None:
+    ctx = _context(CHAIN)
+    # asked in file order, so later questions start from what earlier ones worked out
+    for ins in ctx.dockerfile.instructions:
+        for test in (is_run, is_workdir):
+            passing = [e for e in ctx.before(ins) if test(e)]
+            assert ctx.first_before(ins, test) == (passing[0] if passing else None)
+            assert ctx.last_before(ins, test) == (passing[-1] if passing else None)
+    cmd = ctx.dockerfile.stages[3].instructions[0]
+    found = [ctx.first_before(cmd, is_workdir), ctx.last_before(cmd, is_workdir)]
+    assert [(e.line, e.value) if e else None for e in found] == [(2, ("/a",)), (5, ("/b",))]
+
+
+def test_the_last_before_a_trigger_is_an_earlier_trigger() -> None:
+    # A trigger runs after the whole stage, and after the triggers written before it.
+    text = (
+        "FROM debian:12 AS s0\nONBUILD WORKDIR /b\nONBUILD RUN echo\nONBUILD WORKDIR /c\n"
+        "WORKDIR /a\nFROM s0\n"
+    )
+    ctx = _context(text)
+    run = next(t for t in ctx.triggers if t.cmd == "RUN")
+    last = ctx.last_before(run, is_workdir)
+    assert isinstance(last, Trigger)
+    assert (last.line, last.value) == (2, ("/b",))
+    first = ctx.first_before(run, is_workdir)
+    assert first is not None
+    assert (isinstance(first, Trigger), first.line) == (False, 5)
+
+
+def test_declared_means_an_arg_or_env_that_names_the_variable() -> None:
+    ctx = _context("FROM debian:12\nUSER builder\nARG VERSION=1 OTHER\nRUN echo\n")
+    run = ctx.dockerfile.stages[0].instructions[-1]
+    assert ctx.declared_before(run, "VERSION")
+    assert ctx.declared_before(run, "OTHER")
+    assert not ctx.declared_before(run, "builder")  # USER names a user, not a variable

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import io
 from pathlib import Path
 
@@ -40,6 +41,18 @@ def test_ignore_option_accepts_both_code_families() -> None:
 def test_global_ignore_comment() -> None:
     text = "# hadolint global ignore=DL3002\nFROM debian:12\n"
     assert "SS401" not in [code for code, _ in _codes(text)]
+
+
+def test_every_global_ignore_comment_counts() -> None:
+    plain = "FROM debian\n"
+    assert {code for code, _ in _codes(plain)} == {"SS401", "SS404", "SS405"}
+    text = "# hadolint global ignore=DL3002\n# slimstage global ignore=SS404\n" + plain
+    assert _codes(text) == [("SS405", 3)]
+
+
+def test_an_ignore_comment_after_the_last_instruction_ignores_nothing() -> None:
+    text = "FROM debian:12\nRUN apt-get install -y curl\n"
+    assert _codes(text + "# hadolint ignore=DL3008\n") == _codes(text)
 
 
 def test_findings_are_sorted_by_line() -> None:
@@ -249,3 +262,15 @@ def test_text_is_linted_as_if_a_dockerignore_were_there_unless_told() -> None:
     assert "SS107" not in {f.code for f in lint_text(text, run_shellcheck=False)}
     found = lint_text(text, run_shellcheck=False, dockerignore=False)
     assert "SS107" in {f.code for f in found}
+
+
+def test_linting_leaves_the_garbage_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    lint_text(TEXT, run_shellcheck=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_text(TEXT, run_shellcheck=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

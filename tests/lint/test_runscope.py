@@ -67,3 +67,8 @@ def test_an_env_set_in_two_separate_chains_reaches_both() -> None:
     assert [scopes.visible("X", stage, 0) for stage in (two, three, last)] == [True] * 3
     assert not scopes.visible("X", one, 0)
     assert not scopes.visible("X", other, 0)
+
+
+def test_an_arg_whose_default_holds_an_equals_sign() -> None:
+    df = parse("FROM a\nARG OPTS=--define=x MODE=a=b\n")
+    assert declared(df.stages[0].instructions[0]) == ["OPTS", "MODE"]

