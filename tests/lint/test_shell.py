@@ -276,3 +276,28 @@ def test_operands_skip_options_and_the_values_of_options_written_apart() -> None
 def test_each_heredoc_body_is_read_and_blank_lines_end_no_command() -> None:
     ins = _run("RUN <<one <<two\napt-get update\n\nrm -rf x\none\necho b\ntwo")
     assert shell.commands(ins) == [["apt-get", "update"], ["rm", "-rf", "x"], ["echo", "b"]]
+
+
+@pytest.mark.parametrize(
+    ("command", "program", "sub"),
+    [
+        ("apt-get -o Dpkg::Options::=--force-confold install -y gcc", "apt-get", "install"),
+        ("apt -c /etc/apt/x.conf --target-release bookworm install gcc", "apt", "install"),
+        ("apk -X https://mirror.example/main --root /sysroot add gcc", "apk", "add"),
+        ("dnf --installroot /sysroot --setopt tsflags=nodocs install -y gcc", "dnf", "install"),
+    ],
+)
+def test_the_subcommand_comes_after_the_values_of_options(
+    command: str, program: str, sub: str
+) -> None:
+    [args] = shell.invocations(_run(f"RUN {command}"), program, sub)
+    assert args == command.split()[1:]
+    assert shell.subcommand(program, args) == sub
+
+
+def test_an_option_s_value_is_no_subcommand_and_others_take_none() -> None:
+    # `-o install` sets an option named install: there is no subcommand after it
+    assert shell.subcommand("apt-get", ["-o", "install"]) is None
+    # a program without a table: every word starting with - is an option
+    assert shell.subcommand("pip", ["-q", "install", "x"]) == "install"
+    assert shell.subcommand("apt-get", ["-y", "-q", "update"]) == "update"

@@ -130,3 +130,14 @@ SS101_CASES: list[tuple[str, list[tuple[int, str]]]] = [
 @pytest.mark.parametrize(("text", "expected"), SS101_CASES)
 def test_the_whole_findings(text: str, expected: list[tuple[int, str]]) -> None:
     assert whole(text, "SS101", dockerignore=True) == expected
+
+
+def test_an_option_with_its_value_before_install_hides_nothing() -> None:
+    text = "FROM debian:12\nRUN apt-get -o Dpkg::Options::=--force-confold install gcc\n"
+    assert whole(text, "SS101") == [
+        (
+            2,
+            "build-only packages in the image (gcc): "
+            "install them in a builder stage and copy only the result",
+        )
+    ]

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_install_without_yes() -> None:
@@ -39,3 +39,10 @@ def test_quiet_twice_assumes_yes_in_each_spelling() -> None:
 def test_every_run_is_judged() -> None:
     text = "FROM debian:12\nRUN apt-get install curl\nRUN apt-get install wget\n"
     assert lines(text, "SS312") == [2, 3]
+
+
+def test_an_option_with_its_value_before_install_hides_nothing() -> None:
+    text = "FROM debian:12\nRUN apt-get -o Dpkg::Options::=--force-confold install gcc\n"
+    assert whole(text, "SS312") == [
+        (2, "apt-get install without -y stops at its prompt and the build fails")
+    ]

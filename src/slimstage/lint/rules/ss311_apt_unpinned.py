@@ -14,22 +14,12 @@ from slimstage.dockerfile import Instruction
 from slimstage.lint import shell
 from slimstage.lint.rule import Context, Rule, Severity
 
-VALUE_OPTIONS = {
-    "-t",
-    "--target-release",
-    "--default-release",
-    "-o",
-    "--option",
-    "-c",
-    "--config-file",
-}
-
 
 def _unpinned(ins: Instruction) -> list[str]:
     found = []
     for program in ("apt-get", "apt"):
         for args in shell.invocations(ins, program, "install"):
-            for package in shell.operands(args, "install", VALUE_OPTIONS):
+            for package in shell.operands(args, "install", shell.VALUE_OPTIONS[program]):
                 if not ("=" in package or "/" in package or package.endswith(".deb")):
                     found.append(package)
     return found
