@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from slimstage.dockerfile import Dockerfile, Instruction, ParseError, parse
+from slimstage.dockerfile import Dockerfile, Instruction, ParseError, directives, parse
 
-_ESCAPE = re.compile(r"^#\s*escape\s*=\s*\S\s*$", re.IGNORECASE)
 _ONBUILD = re.compile(r"^\s*onbuild\b", re.IGNORECASE)
 _LINE = re.compile(r"^.*?:\d+: ")
 NOT_TRIGGERS = {"ONBUILD", "FROM", "MAINTAINER"}
@@ -32,13 +31,9 @@ def triggers(df: Dockerfile) -> list[Trigger]:
 
 
 def _escape_directive(lines: list[str]) -> str:
-    """The `# escape=` parser directive, if the file starts with one, else ''."""
-    for line in lines:
-        if not line.lstrip().startswith("#"):
-            break
-        if _ESCAPE.match(line.strip()):
-            return line.strip() + "\n"
-    return ""
+    """The `# escape=` parser directive's line, if the file has one, else ''."""
+    escape = [line for name, _, line in directives(lines) if name == "escape"]
+    return escape[0].strip() + "\n" if escape else ""
 
 
 def _trigger(path: str, lines: list[str], ins: Instruction) -> Trigger:

@@ -75,6 +75,17 @@ def test_the_escape_directive_only_counts_at_the_top() -> None:
     check_instructions(f"FROM a\n# escape=`\n{long_run}", "D")
 
 
+@pytest.mark.parametrize(
+    "before", ["# a comment\n", "\n", "# foo=bar\n", "# check=skip=all\n", "#!/bin/sh\n"]
+)
+def test_directives_end_at_the_first_line_that_is_none(before: str) -> None:
+    """BuildKit reads directives only while each line is one it knows: after a comment, a blank
+    line or an unknown name, `# escape=` is a comment, and each line of the RUN stands alone."""
+    text = f"{before}# escape=`\nFROM a\n" + "RUN echo `\n" * LONG
+    assert len(dockerfile.parse_string(text)) == LONG + 1  # BuildKit: one line each
+    check_instructions(text, "D")
+
+
 def test_an_instruction_on_the_first_line() -> None:
     text = "ARG A=1 \\\n" + "  B=2 \\\n" * LONG + "  C=3\nFROM a\n"
     assert _refused_at(text).startswith("D:1:")

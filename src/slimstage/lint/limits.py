@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from slimstage.dockerfile import directives
 from slimstage.errors import UsageError
 from slimstage.units import human_bytes
 
@@ -22,7 +23,6 @@ MAX_FILE_SIZE = 10_000_000
 MAX_INSTRUCTION = 65_536
 STDIN = "-"
 
-_ESCAPE_DIRECTIVE = re.compile(r"#\s*escape\s*=\s*(\S)", re.IGNORECASE)
 _HEREDOC_KEYWORDS = {"RUN", "COPY", "ADD", "ONBUILD"}
 # A heredoc marker at the start of an unquoted word: <<EOF, <<-EOF, <<"EOF" (not <<< here-strings)
 _MARKER = re.compile(r"<<(-?)([\"']?)([A-Za-z0-9_]+)\2")
@@ -60,13 +60,8 @@ def read(name: str, *, max_bytes: int = MAX_FILE_SIZE, stdin: BinaryIO | None = 
 
 
 def _escape(lines: list[str]) -> str:
-    for line in lines:
-        match = _ESCAPE_DIRECTIVE.match(line.strip())
-        if match:
-            return match.group(1)
-        if not line.startswith("#"):
-            break
-    return "\\"
+    escape = [value for name, value, _ in directives(lines) if name == "escape"]
+    return escape[0][:1] if escape else "\\"
 
 
 def _markers(line: str) -> list[str]:
