@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dockerfile as buildkit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slimstage.dockerfile import ParseError, parse
+from slimstage.dockerfile import ParseError, directives, parse
 from slimstage.errors import UsageError
 from slimstage.lint.runner import lint_text
 
@@ -212,3 +213,150 @@ def test_build_args_reach_the_global_arg_values_and_the_images_needed() -> None:
 def test_a_parser_error_on_no_heredoc_is_placed_on_the_first_line() -> None:
     with pytest.raises(ParseError, match=r"^F:1: cannot parse: invalid escape token"):
         parse("# escape=x\nFROM a\n", "F")
+
+
+def test_flags_keep_every_equals_sign_of_their_value_and_bare_flags_are_empty() -> None:
+    df = parse(
+        "FROM a\nRUN --mount=type=cache,target=/root/.cache ls\nCOPY --link --chmod=755 a b\n"
+    )
+    run, copy = df.stages[0].instructions
+    assert run.flag("mount") == "type=cache,target=/root/.cache"
+    assert copy.flag("link") == ""
+    assert copy.flag("chmod") == "755"
+    assert copy.flag("from") is None
+
+
+def test_a_stage_number_past_the_last_stage_names_none() -> None:
+    df = parse("FROM a\nFROM b\nFROM c\n")
+    assert df.stage_named("2") is df.stages[2]
+    assert df.stage_named("3") is None
+
+
+LINEAGE = (
+    "ARG BUILDER=build\nFROM debian:12 AS build\nFROM python:3.13-slim AS app\nFROM ${BUILDER}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("build_args", "chain", "base"),
+    [
+        ({}, [2, 0], "debian:12"),
+        ({"BUILDER": "app"}, [2, 1], "python:3.13-slim"),
+        ({"BUILDER": "alpine:3.20"}, [2], "alpine:3.20"),
+    ],
+)
+def test_build_args_choose_the_lineage_whatever_was_asked_before(
+    build_args: dict[str, str], chain: list[int], base: str
+) -> None:
+    df = parse(LINEAGE)
+    final = df.final()
+    # with these build arguments first, then with none, then with these again
+    default: tuple[dict[str, str], list[int], str] = ({}, [2, 0], "debian:12")
+    for args, expected_chain, expected_base in [(build_args, chain, base), default] * 2:
+        assert [s.index for s in df.lineage(final, args)] == expected_chain
+        assert df.external_base(final, args) == expected_base
+
+
+def test_only_an_earlier_stage_can_be_a_parent() -> None:
+    # BuildKit looks a FROM up among the stages before it: a later stage's name, or the
+    # stage's own, is an image's
+    df = parse("FROM later AS first\nFROM debian:12 AS later\nFROM app AS app\n")
+    first, _, app = df.stages
+    assert df.parent(first) is None
+    assert df.parent(app) is None
+    assert df.external_base(first) == "later"
+    assert df.external_base(app) == "app"
+    assert [s.index for s in df.lineage(app)] == [2]
+
+
+def test_dependencies_are_earlier_stages_from_every_mount() -> None:
+    df = parse(
+        "FROM debian:12 AS a\nFROM debian:12 AS b\n"
+        "FROM debian:12 AS c\n"
+        "RUN --mount=type=bind,from=a,target=/a --mount=type=cache,target=/c ls\n"
+        "RUN --mount=type=cache,target=/d --mount=from=b,target=/b ls\n"
+        "COPY --from=c /x /x\n"
+        "COPY --from=d /y /y\n"
+        "FROM debian:12 AS d\n"
+    )
+    assert df.dependencies(df.stages[2]) == {0, 1}
+
+
+def test_every_stage_reached_through_shared_dependencies_is_built() -> None:
+    # s4 uses s0 and s3; s3 uses s1 and s2; s2 uses s1: s1 is reached twice before s0
+    df = parse(
+        "FROM debian:12 AS s0\nFROM debian:12 AS s1\nFROM s1 AS s2\n"
+        "FROM s2 AS s3\nCOPY --from=s1 / /\n"
+        "FROM s3 AS s4\nCOPY --from=s0 / /\n"
+    )
+    assert df.reachable() == {0, 1, 2, 3, 4}
+
+
+def test_a_from_with_too_many_words_shows_them() -> None:
+    with pytest.raises(ParseError) as info:
+        parse("FROM a b c d\n", "F")
+    assert str(info.value) == "F:1: FROM takes IMAGE [AS NAME], got 'a b c d'"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("FROM a\udce9\nRUN x\nRUN y\n", 1),
+        ("\nFROM a\udce9\n", 2),
+        ("FROM a\n\nRUN \udce9\n\n\n", 3),
+    ],
+)
+def test_a_lone_surrogate_is_placed_on_its_line(text: str, line: int) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text, "F")
+    assert str(info.value).startswith(f"F:{line}: cannot parse: U+")
+
+
+def test_indented_comment_lines_are_comments() -> None:
+    df = parse("FROM a\n    # slimstage ignore=SS105\nRUN rm -f x\n")
+    assert df.comments == {2: "# slimstage ignore=SS105"}
+    assert df.stages[0].instructions[0].line == 3
+
+
+def test_a_from_instruction_is_in_the_stage_it_starts() -> None:
+    df = parse("ARG V=1\nFROM a\nRUN x\nfrom b\nRUN y\n")
+    assert [(ins.cmd, ins.stage) for ins in df.instructions] == [
+        ("ARG", -1),
+        ("FROM", 0),
+        ("RUN", 0),
+        ("FROM", 1),
+        ("RUN", 1),
+    ]
+    assert df.stages[1].from_instruction.stage == 1
+
+
+@pytest.mark.parametrize("keyword", ["ENV", "LABEL", "ARG", "USER", "WORKDIR", "EXPOSE", "label"])
+def test_instructions_that_need_arguments(keyword: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(f"FROM a\n{keyword}\n", "F")
+    assert str(info.value) == f"F:2: {keyword.upper()} needs arguments"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# escape=`\nFROM a\n", [("escape", "`")]),
+        (
+            "  #  Syntax = docker/dockerfile:1  \n#escape=`\n",
+            [("syntax", "docker/dockerfile:1"), ("escape", "`")],
+        ),
+        ("# a comment\n# escape=`\n", []),
+        ("\n# escape=`\n", []),
+        ("# check=skip=all\n# escape=`\n", []),
+        ("FROM a\n# escape=`\n", []),
+    ],
+)
+def test_directives_are_the_known_ones_at_the_top(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    """Checked against BuildKit: with `escape` found, `RUN a` + the escape + a new line + `b`
+    is one instruction, without it two."""
+    assert [(name, value) for name, value, _ in directives(text.splitlines())] == expected
+    escaped = "`" if ("escape", "`") in expected else None
+    run = text + ("" if "FROM" in text else "FROM a\n") + "RUN a `\nb\n"
+    assert len(buildkit.parse_string(run)) == (2 if escaped else 3)

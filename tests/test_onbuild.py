@@ -40,6 +40,15 @@ def test_the_escape_directive_applies_inside_the_trigger() -> None:
     assert (trigger.line, trigger.end_line) == (3, 4)
 
 
+def test_an_indented_escape_directive_applies_inside_the_trigger() -> None:
+    # BuildKit reads a directive after leading blanks as well
+    text = "  # escape=`\nFROM python:3.13-slim\nONBUILD RUN pip install `\n    flask\n"
+    df = parse(text)
+    [trigger] = triggers(df)
+    assert trigger.value == df.instructions[1].value
+    assert trigger.value[0].split() == ["pip", "install", "flask"]
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,12 @@ from slimstage.analyze.filetree import Waste
 from slimstage.analyze.origin import Origin
 from slimstage.image import archive
 from slimstage.image.blob import LayerError, Limits
+from slimstage.image.filerange import FileRange
+from slimstage.image.layer import Segment
 from tests.image import craft
-from tests.imagebuild import ImageSpec, docker_classic
+from tests.imagebuild import ImageSpec, Spec, docker_classic
 
+TOKEN = "ghp_" + "A1" * 18
 KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
 LAYERS = [
     [
@@ -230,3 +234,135 @@ def test_the_reader_keeps_the_limits_it_was_given() -> None:
     with pytest.raises(LayerError, match="larger than --max-layer-bytes"):
         reader(io.BytesIO(packed), "layer", None)
     assert analysis.layer_reader()(io.BytesIO(packed), "layer", None).file_bytes == 5000
+
+
+STATUS = b"Package: tool\nStatus: install ok installed\nVersion: 1.0\n\n"
+
+
+def test_a_layer_read_in_two_parts_is_the_layer_read_whole(tmp_path: Path) -> None:
+    # The layer sits inside a bigger file, as in an archive, and is cut between two members.
+    first = craft.member("etc/a", b"a" * 700) + craft.member("root/.ssh/id_rsa", KEY.encode())
+    second = craft.member("var/lib/dpkg/status", STATUS) + craft.member("opt/big", b"b" * 900)
+    layer = craft.tar(first, second)
+    prefix = b"p" * 1024
+    archive_path = tmp_path / "archive"
+    archive_path.write_bytes(prefix + layer + b"trailing")
+    where = str(archive_path)
+    reading = analysis.LayerReading(Limits())
+    with FileRange.open(where, len(prefix), len(first)) as stream:
+        head = reading.segment(stream, "l", where, last=False, offset=0)
+    rest_size = len(layer) - len(first)
+    with FileRange.open(where, len(prefix) + len(first), rest_size) as stream:
+        tail = reading.segment(stream, "l", where, last=True, offset=len(first))
+    merged = reading.merge([head, tail])
+    assert merged is not None
+    whole = reading(io.BytesIO(layer), "l", None)
+    assert whole.table.paths == ["etc/a", "root/.ssh/id_rsa", "var/lib/dpkg/status", "opt/big"]
+    assert merged.table.paths == whole.table.paths
+    assert list(merged.table.sizes) == list(whole.table.sizes)
+    assert (merged.file_bytes, merged.compression) == (whole.file_bytes, "none")
+    # what the analyses asked for is kept from both parts: the key, the dpkg database
+    assert merged.table.contents == {1: KEY.encode(), 2: STATUS}
+    assert merged.credential_files == whole.credential_files == {1: "ssh-private-key"}
+    # a content passed over is read back from the archive when its digest is asked for
+    assert merged.table.offsets[3] == len(prefix) + len(layer) - len(craft.END) - 1024
+    assert merged.table.digest(3) == zlib.crc32(b"b" * 900)
+
+
+def test_a_part_of_a_layer_is_read_within_the_reader_s_limits(tmp_path: Path) -> None:
+    first = craft.member("a", b"a" * 600)
+    second = craft.member("b", b"b" * 2000)
+    layer = craft.tar(first, second)
+    (tmp_path / "layer").write_bytes(layer)
+    where = str(tmp_path / "layer")
+
+    def last_part(limits: Limits) -> Segment:
+        with FileRange.open(where, len(first), len(layer) - len(first)) as stream:
+            reading = analysis.LayerReading(limits)
+            return reading.segment(stream, "l", where, last=True, offset=len(first))
+
+    assert last_part(Limits(max_bytes=len(layer))).clean
+    # a limit the part's own member alone goes past: b's header and data come after a's
+    with pytest.raises(LayerError, match="larger than --max-layer-bytes"):
+        last_part(Limits(max_bytes=len(first) + 512 + 1999))
+
+
+def _examined(tmp_path: Path, spec: ImageSpec, base: Origin | None = None) -> analysis.Examined:
+    path = docker_classic(tmp_path / "img.tar", spec)
+    with path.open("rb") as stream:
+        image = archive.read_stream(stream, "img.tar", read_layer=read_layer)
+    return analysis.examine(image, base=base)
+
+
+def test_each_visible_file_s_digest_is_that_of_the_layer_it_comes_from(tmp_path: Path) -> None:
+    layers: list[list[Spec]] = [
+        [("file", "zero", "0" * 10)],
+        [("file", "one", "1" * 11)],
+        [("file", "two", "2" * 12), ("file", "zero", "z" * 13)],
+        [("file", "three", "3" * 14)],
+    ]
+    examined = _examined(tmp_path, ImageSpec(layers))
+    expected = {"one": "1" * 11, "two": "2" * 12, "zero": "z" * 13, "three": "3" * 14}
+    for path, content in expected.items():
+        assert examined.digest(path) == zlib.crc32(content.encode()), path
+
+
+PYTHON_LAYERS: list[list[Spec]] = [
+    [
+        ("file", "var/lib/dpkg/status", "Package: base-tool\nStatus: install ok installed\n"),
+        ("file", "var/lib/dpkg/info/base-tool.list", "/usr/bin/base-tool\n"),
+        ("file", "usr/bin/base-tool", "b" * 100),
+    ],
+    [
+        ("file", "srv/site-packages/flask-3.1.3.dist-info/RECORD", "flask/app.py,,40\n"),
+        ("file", "srv/site-packages/flask/app.py", "f" * 40),
+    ],
+    [("file", "other", "o" * 5)],
+]
+
+
+@pytest.mark.parametrize(("base_layers", "flask_base_bytes"), [(1, 0), (2, 40), (3, 40)])
+def test_a_package_is_the_base_s_when_its_layer_is_one_of_the_base_s(
+    tmp_path: Path, base_layers: int, flask_base_bytes: int
+) -> None:
+    base = Origin(base_layers, "base image layers", "debian", "given")
+    examined = _examined(tmp_path, ImageSpec(PYTHON_LAYERS), base)
+    packages = examined.analysis.packages
+    owned = {o.name: (o.bytes, o.base_bytes) for o in packages.os + packages.python}
+    assert owned == {"base-tool": (100, 100), "flask": (40, flask_base_bytes)}
+
+
+BYTECODE_LAYERS: list[list[Spec]] = [
+    [
+        ("file", "usr/lib/python3.13/os.py", "o" * 10),
+        ("file", "app/real.py", "r" * 5),
+        ("symlink", "app/linked.py", "real.py"),
+        ("file", "app/__pycache__/linked.cpython-313.pyc", "l" * 30),
+        ("file", "app/__pycache__/gone.cpython-313.pyc", "g" * 40),
+        ("file", "app/__pycache__/empty.cpython-313.pyc", ""),
+        ("file", "usr/include/empty.h", ""),
+        ("file", "usr/include/" + TOKEN + ".h", "h" * 20),
+    ]
+]
+
+
+def test_bytecode_no_source_can_import_is_a_leftover_and_empty_files_are_none(
+    tmp_path: Path,
+) -> None:
+    examined = _examined(tmp_path, ImageSpec(BYTECODE_LAYERS))
+    found = {lo.category: (lo.bytes, lo.files) for lo in examined.analysis.leftovers}
+    # gone.py is nowhere; linked.py is a symlink to a source, so its bytecode is imported
+    assert found == {"bytecode": (40, 1), "headers": (20, 1)}
+    leftover = {path: facts.leftover for path, facts in examined.files.items()}
+    assert leftover["app/__pycache__/gone.cpython-313.pyc"] == "bytecode"
+    assert leftover["app/__pycache__/linked.cpython-313.pyc"] is None
+    assert leftover["usr/include/" + TOKEN + ".h"] == "headers"
+    # empty files cost nothing: no category, as in the leftover totals
+    assert leftover["app/__pycache__/empty.cpython-313.pyc"] is None
+    assert leftover["usr/include/empty.h"] is None
+
+
+def test_leftover_examples_never_show_a_secret(tmp_path: Path) -> None:
+    examined = _examined(tmp_path, ImageSpec(BYTECODE_LAYERS))
+    [headers] = [lo for lo in examined.analysis.leftovers if lo.category == "headers"]
+    assert headers.examples == ("/usr/include/<redacted>.h",)

@@ -191,3 +191,5 @@ def test_tiles_past_the_limit_are_summed_into_the_rest() -> None:
 def test_no_secrets_no_secrets_heading() -> None:
     page = analyzepage.render(replace(RESULT, secrets=[]))
     assert "Secrets" not in page
+    # nothing at all in its place: the largest files' table is the last thing on the page
+    assert page.endswith("</tbody></table>\n</body></html>\n")

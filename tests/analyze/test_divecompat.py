@@ -22,7 +22,7 @@ from slimstage.image import archive, source
 from slimstage.image.layer import KIND_CODE, EntryTable
 from tests.analyze.test_filetree import L0, L1, L2, entries
 from tests.conftest import run_cli
-from tests.imagebuild import ImageSpec, docker_classic
+from tests.imagebuild import ImageSpec, Spec, docker_classic
 
 
 def test_figures_by_hand() -> None:
@@ -114,6 +114,19 @@ def test_a_path_500_levels_deep_is_no_problem() -> None:
     figures, _ = divecompat.figures(layers)
     assert figures.size_bytes == 11
     assert figures.efficiency == reference(layers)[0]
+
+
+def test_a_whiteout_in_the_first_layer_counts_what_it_deletes_there(tmp_path: Path) -> None:
+    # dive looks the whiteout of d up in a copy of layer 0's own tree: the folder d with its
+    # 100-byte file. /d counts 0 + 100 once, /d/f 100 once, /e 5 and then 10.
+    first = [("dir", "d"), ("file", "d/f", "x" * 100), ("whiteout", "d"), ("file", "e", "y" * 5)]
+    layers: list[list[Spec]] = [first, [("file", "e", "z" * 10)]]
+    figures, _ = divecompat.figures([entries(layer) for layer in layers])
+    assert figures.efficiency == (100 + 100 + 5) / (100 + 100 + 15)
+    assert figures.inefficient_bytes == 15
+    path = docker_classic(tmp_path / "image.tar", ImageSpec(layers))
+    theirs = dive_json(path, tmp_path / "dive.json")
+    assert figures.efficiency == theirs["efficiencyScore"]
 
 
 def _dive() -> str:

@@ -55,3 +55,17 @@ def test_names_keep_their_blanks_and_any_letter_at_the_ends() -> None:
     xray = tree.get("/X/Xray")
     assert xray is not None
     assert xray.size == 5
+
+
+def test_a_copy_keeps_each_node_s_size_and_whether_it_is_a_folder() -> None:
+    # The first layer's own whiteouts look in a copy of its tree (dive's stacked tree of no
+    # layer below): a deleted folder there counts its own size and everything under it.
+    tree = layer_tree([("d", 7, True), ("d/a", 3, False), ("d/e/b", 5, False), ("f", 2, False)])
+    copy = tree.copy()
+    for path, size, is_dir in [("d", 7, True), ("d/a", 3, False), ("d/e/b", 5, False)]:
+        node = copy.get(path)
+        assert node is not None
+        assert (node.size, node.is_dir) == (size, is_dir), path
+    folder = copy.get("d")
+    assert folder is not None
+    assert subtree_bytes(folder) == 7 + 3 + 5

@@ -155,3 +155,28 @@ def test_packages_on_one_side_only_are_all_listed_largest_first(tmp_path: Path) 
         PackageChange("tiny", "python", "", "1.0", "", "/srv/site-packages", 0, 7),
         PackageChange("bb", "dpkg", "", "2", "", "", 0, 5),
     ]
+
+
+def test_dpkg_names_are_compared_as_they_are_written(tmp_path: Path) -> None:
+    # Debian names may hold dots and hyphens both: libfoo1.0 and libfoo1-0 are two packages
+    a = [
+        ("file", "var/lib/dpkg/status", _status(("libfoo1.0", "1"))),
+        *_owned("libfoo1.0", "1", {"usr/lib/foo.so.1.0": "f" * 10}),
+    ]
+    b = [
+        ("file", "var/lib/dpkg/status", _status(("libfoo1-0", "2"))),
+        *_owned("libfoo1-0", "2", {"usr/lib/foo.so.1-0": "g" * 20}),
+    ]
+    packages = diff(_examined(tmp_path, "a", a), _examined(tmp_path, "b", b)).packages
+    assert packages.changed == []
+    assert packages.only_in_a == [PackageChange("libfoo1.0", "dpkg", "1", "", "", "", 10, 0)]
+    assert packages.only_in_b == [PackageChange("libfoo1-0", "dpkg", "", "2", "", "", 0, 20)]
+
+
+def test_the_ten_largest_are_listed_by_default(tmp_path: Path) -> None:
+    files: list[Spec] = [("file", f"f{i:02}", "x" * (i + 1)) for i in range(12)]
+    result = diff(_examined(tmp_path, "a", files), _examined(tmp_path, "b", []))
+    assert result.only_in_a.files == 12
+    assert [(t.path, t.bytes) for t in result.only_in_a.top] == [
+        (f"/f{i:02}", i + 1) for i in range(11, 1, -1)
+    ]

@@ -180,3 +180,9 @@ def test_bytecode_of_a_module_at_the_root() -> None:
     bytecode = Bytecode(files, frozenset({"3.13"}))
     assert not bytecode.leftover("__pycache__/mod.cpython-313.pyc")
     assert bytecode.leftover("__pycache__/other.cpython-313.pyc")
+
+
+def test_an_empty_file_in_a_leftover_folder_counts_as_no_file() -> None:
+    files = [("usr/include/empty.h", 0, False), ("usr/include/stdio.h", 300, False)]
+    assert find(files, None) == [Leftover("headers", 300, 1, ("/usr/include/stdio.h",))]
+    assert find(files[:1], None) == []

@@ -29,6 +29,21 @@ def test_apk_database_joins_folders_and_files() -> None:
     }
 
 
+def test_apk_lines_before_the_first_package_belong_to_none() -> None:
+    installed = b"C:Q1x=\nV:9\nF:etc\nR:stray\nP:musl\nV:1\nR:ld-musl.so.1\n"
+    assert packages.apk_installed(installed) == {"musl": Package("1", "", ["/ld-musl.so.1"])}
+
+
+def test_dpkg_continuation_lines_are_never_fields() -> None:
+    # a description's lines may look like fields; they belong to the description
+    status = (
+        b"Package: tool\nStatus: install ok installed\nVersion: 1.0-1\n"
+        b"Description: a tool\n Version: 2 of the format is read too.\n"
+        b" Package: none\n"
+    )
+    assert packages.dpkg_versions([status]) == {"tool": "1.0-1"}
+
+
 def test_dpkg_versions_of_installed_packages_only() -> None:
     status = (
         b"Package: bash\nStatus: install ok installed\nVersion: 5.2-1\nDescription: x\n y: z\n\n"

@@ -50,6 +50,9 @@ def test_credential_files_under_a_named_folder_anywhere() -> None:
     table = _table([("file", "root/.config/gcloud/legacy_credentials/me/adc.json", "{}")])
     [found] = in_layers([(1, table)], visible=set())
     assert found.kind == "gcloud-credentials"
+    # right in the folder, too
+    table = _table([("file", "root/.config/gcloud/legacy_credentials/.boto", "[x]")])
+    assert secrets.credential_files(table) == {0: "gcloud-credentials"}
 
 
 def test_the_key_file_need_covers_what_the_key_check_reads() -> None:
@@ -158,3 +161,15 @@ def test_redact_goes_on_after_a_value_already_covered() -> None:
     assert "PASSWORD=b" not in shown
     assert shown.startswith("GITHUB_TOKEN=<redacted> x")
     assert shown.endswith("run")
+
+
+def test_a_token_right_after_a_quoted_secret_value_is_a_secret_of_its_own() -> None:
+    # the named value ends at its closing quote; the token starts there, outside it
+    assert in_text(f"RUN login --password 'pw'{TOKEN}", "history", 3) == [
+        Secret("build-arg-or-env", "history", 3, "password", True),
+        Secret("github-token", "history", 3, "github-token", True),
+    ]
+    # a token that starts the named value is that value
+    assert in_text(f"RUN login --password {TOKEN}", "history", 3) == [
+        Secret("build-arg-or-env", "history", 3, "password", True)
+    ]
