@@ -180,3 +180,20 @@ def test_the_ten_largest_are_listed_by_default(tmp_path: Path) -> None:
     assert [(t.path, t.bytes) for t in result.only_in_a.top] == [
         (f"/f{i:02}", i + 1) for i in range(11, 1, -1)
     ]
+
+
+def test_a_changed_file_whose_old_content_is_elsewhere_is_moved_not_removed(
+    tmp_path: Path,
+) -> None:
+    """B changes /etc/app.conf and keeps A's version as .orig: A's 30 bytes moved, B's new 33
+    are B's own, and nothing is counted twice."""
+    a: list[Spec] = [("file", "etc/app.conf", "old" * 10)]
+    b: list[Spec] = [
+        ("file", "etc/app.conf", "new" * 11),
+        ("file", "etc/app.conf.orig", "old" * 10),
+    ]
+    result = diff(_examined(tmp_path, "a", a), _examined(tmp_path, "b", b))
+    assert (result.only_in_a.files, result.only_in_a.bytes) == (0, 0)
+    assert result.moved.examples == [Move("/etc/app.conf", "/etc/app.conf.orig", 30)]
+    assert (result.moved.files, result.moved.bytes) == (1, 30)
+    assert [(t.path, t.bytes) for t in result.only_in_b.top] == [("/etc/app.conf", 33)]

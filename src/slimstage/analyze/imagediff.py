@@ -174,15 +174,16 @@ def _elsewhere(
 def _split(
     mine: Examined, other: Examined, sizes: dict[int, list[str]]
 ) -> tuple[dict[str, FileFacts], list[Move]]:
-    """MINE's files that OTHER lacks at their path: those whose content OTHER lacks too, and
-    those whose content is elsewhere in OTHER."""
+    """MINE's files that OTHER lacks at their path (or holds there changed): those whose
+    content OTHER lacks too, and those whose content is elsewhere in OTHER (a file changed in
+    place whose old content OTHER keeps at another path was moved there)."""
     only: dict[str, FileFacts] = {}
     moves: list[Move] = []
     for path, facts in mine.files.items():
         there = other.files.get(path)
         if there is not None and there.size == facts.size:
             continue
-        found = _elsewhere(path, mine, other, sizes) if there is None else None
+        found = _elsewhere(path, mine, other, sizes)
         if found is None:
             only[path] = facts
         else:
