@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Generator
 from functools import partial
@@ -112,3 +114,26 @@ def _no_children_left() -> None:
 
 def test_processes_counts_the_cpus_this_process_may_use() -> None:
     assert workers.processes() == len(os.sched_getaffinity(0))
+
+
+_LEFT_OPEN = """
+import sys, time
+from slimstage.image import workers
+
+def job(i):
+    return lambda: (time.sleep(0.05), i)[1]
+
+results = workers.in_order([job(i) for i in range(6)], 2)
+assert next(results) == 0
+sys.exit(5)
+"""
+
+
+def test_a_pool_left_open_at_exit_is_closed_before_the_interpreter_ends() -> None:
+    """A caller that stops iterating and exits: the process ends with its own exit code and
+    says nothing (closing the pool during finalization used to abort it, exit 134)."""
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", _LEFT_OPEN], capture_output=True, text=True, timeout=60
+        )
+        assert (done.returncode, done.stderr) == (5, "")

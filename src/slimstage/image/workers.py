@@ -11,12 +11,14 @@ parent with its message; anything else is a bug and says so.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
 import signal
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -96,6 +98,8 @@ class _Pool:
     and hands it its next job."""
 
     def __init__(self, jobs: Sequence[Callable[[], Any]], count: int, order: list[int]) -> None:
+        self.closed = False
+        _OPEN.add(self)
         self.count = len(jobs)
         self.order = order  # job indices in the order they are handed out
         self.workers = [_Worker(jobs) for _ in range(count)]
@@ -117,7 +121,10 @@ class _Pool:
             index = self.next_job
             self.next_job += 1
         if index < self.count:
-            worker.give(self.order[index])
+            # A worker killed meanwhile (closing, or it died) takes no job: its reading thread
+            # sees its results end, which is how a lost worker is told.
+            with contextlib.suppress(BrokenPipeError):
+                worker.give(self.order[index])
 
     def _collect(self, worker: _Worker) -> None:
         while True:
@@ -152,6 +159,10 @@ class _Pool:
         return value
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        _OPEN.discard(self)
         # Killed workers close their ends of the result pipes: the reading threads see them end.
         for worker in self.workers:
             worker.kill()
@@ -159,6 +170,18 @@ class _Pool:
             thread.join()
         for worker in self.workers:
             worker.close()
+
+
+#: Pools not closed yet. A caller that stops iterating and exits leaves its pool to be closed
+#: at interpreter shutdown, when the reading threads (daemons) are frozen holding their pipes'
+#: locks: closing a pipe then aborts the process. So they are closed before that, at exit.
+_OPEN: weakref.WeakSet[_Pool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_pools() -> None:
+    for pool in list(_OPEN):
+        pool.close()
 
 
 def in_order(
