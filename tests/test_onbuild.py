@@ -64,3 +64,19 @@ def test_unusable_triggers_name_the_onbuild_line(line: str, message: str) -> Non
     with pytest.raises(ParseError) as info:
         triggers(parse(f"FROM a\n{line}\n", "F"))
     assert str(info.value) == f"F:2: {message}"
+
+
+def test_the_file_s_path_never_garbles_a_trigger_s_message() -> None:
+    with pytest.raises(ParseError) as info:
+        triggers(parse("FROM a\nONBUILD COPPY x y\n", "ci:1: Dockerfile"))
+    assert str(info.value) == "ci:1: Dockerfile:2: in ONBUILD: unknown instruction 'COPPY'"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FROM a\nONBUILD \\\n  FROM x\n", "# escape=`\nFROM a\nONBUILD `\n  FROM x\n"],
+)
+def test_a_trigger_continued_on_the_next_line_is_judged_by_its_instruction(text: str) -> None:
+    with pytest.raises(ParseError) as info:
+        triggers(parse(text, "F"))
+    assert str(info.value).endswith(": FROM is not allowed inside ONBUILD")

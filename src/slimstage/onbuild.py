@@ -41,13 +41,18 @@ def _trigger(path: str, lines: list[str], ins: Instruction) -> Trigger:
     source = lines[ins.line - 1 : ins.end_line]
     source[0] = _ONBUILD.sub("", source[0], count=1)
     words = "\n".join(source).split()
+    escape = _escape_directive(lines)[-2:-1] or "\\"
+    while words and words[0] == escape:  # `ONBUILD \` continued on the next line
+        words.pop(0)
     if not words:
         raise ParseError(f"{where}: ONBUILD needs an instruction")
     if words[0].upper() in NOT_TRIGGERS:
         raise ParseError(f"{where}: {words[0].upper()} is not allowed inside ONBUILD")
     text = _escape_directive(lines) + "FROM scratch\n" + "\n".join(source) + "\n"
     try:
-        inner = parse(text, path).stages[0].instructions
+        # Under the default name: the message's `NAME:LINE: ` is cut off, and a path that
+        # holds a `:N: ` of its own would be cut in the wrong place.
+        inner = parse(text).stages[0].instructions
     except ParseError as exc:
         raise ParseError(f"{where}: in ONBUILD: {_LINE.sub('', str(exc))}") from None
     if len(inner) != 1:
