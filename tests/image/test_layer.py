@@ -458,3 +458,22 @@ def test_a_part_that_is_a_file_of_its_own_is_read_back_from_its_own_offsets(
     with tarfile.open(path) as reference:
         assert list(table.offsets) == [m.offset_data for m in reference.getmembers()]
     assert table.digest(2) == zlib.crc32(b"c" * 600)
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        # the member's data would end at byte 2560 (512 + 2048), one past the limit: refused
+        # there, before its missing data is read
+        (2559, "l: its tar is larger than --max-layer-bytes (2559 bytes)"),
+        # it would end right at the limit: allowed, so its missing data is found missing
+        (2560, "l: not a readable layer: truncated: the data ends inside a member"),
+    ],
+)
+def test_a_member_is_held_to_the_limit_by_where_its_data_would_end(
+    limit: int, message: str
+) -> None:
+    blob = craft.header("a", 2048) + b"a" * 100  # the header claims 2048 bytes; 100 follow
+    with pytest.raises(LayerError) as caught:
+        scan(_Stream(blob), "l", limits=Limits(max_bytes=limit))
+    assert str(caught.value).startswith(message)

@@ -164,3 +164,12 @@ def test_an_instruction_of_exactly_the_limit_is_read(monkeypatch: pytest.MonkeyP
     assert _refused_at(text) == (
         f"D:3: one instruction of {size}B, over the {size - 1}B lint reads in one instruction"
     )
+
+
+def test_an_escape_token_buildkit_refuses_leaves_the_backslash() -> None:
+    """`# escape=x` is no escape to BuildKit (the parse refuses it, naming the token), so
+    lines ending in x continue nothing here either: each RUN stands alone."""
+    text = "# escape=x\nFROM a\n" + "RUN echo x\n" * LONG
+    check_instructions(text, "D")
+    with pytest.raises(dockerfile.GoParseError, match="invalid escape token 'x'"):
+        dockerfile.parse_string(text)

@@ -60,8 +60,9 @@ def read(name: str, *, max_bytes: int = MAX_FILE_SIZE, stdin: BinaryIO | None = 
 
 
 def _escape(lines: list[str]) -> str:
+    """The escape character (BuildKit refuses any but these two; the parse says so later)."""
     escape = [value for name, value, _ in directives(lines) if name == "escape"]
-    return escape[0][:1] if escape else "\\"
+    return escape[0] if escape and escape[0] in ("`", "\\") else "\\"
 
 
 def _markers(line: str) -> list[str]:

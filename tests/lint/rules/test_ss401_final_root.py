@@ -88,6 +88,10 @@ SS401_CASES: list[tuple[str, list[tuple[int, str]]]] = [
         "FROM localhost:5000/tools:nonroot\n",
         [],
     ),
+    (
+        "FROM example:nonroot\n",
+        [],
+    ),
 ]
 
 
