@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slimstage.dockerfile import ParseError, directives, parse
+from slimstage.dockerfile import ParseError, directives, parse, words
 from slimstage.errors import UsageError
 from slimstage.lint.runner import lint_text
 
@@ -360,3 +360,9 @@ def test_directives_are_the_known_ones_at_the_top(
     escaped = "`" if ("escape", "`") in expected else None
     run = text + ("" if "FROM" in text else "FROM a\n") + "RUN a `\nb\n"
     assert len(buildkit.parse_string(run)) == (2 if escaped else 3)
+
+
+def test_words_split_only_at_buildkit_s_blanks() -> None:
+    assert words(" a\tb\r\nc\x0bd\x0ce  ") == ["a", "b", "c", "d", "e"]
+    assert words("a\x1cb \x1f") == ["a\x1cb", "\x1f"]  # str.split would cut at these
+    assert words("") == words(" \t ") == []

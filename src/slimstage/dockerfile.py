@@ -240,6 +240,16 @@ def _stage(ins: Instruction, index: int, where: str) -> Stage:
     return Stage(index, words[0], name, ins.line, ins)
 
 
+# A word as BuildKit splits them: between blanks, which are space, tab, CR, LF, VT and FF only
+# (Python's str.split also splits at U+001C..U+001F).
+_WORD = re.compile(r"[^ \t\r\n\v\f]+")
+
+
+def words(text: str) -> list[str]:
+    """TEXT's words, split where BuildKit splits an instruction's words."""
+    return _WORD.findall(text)
+
+
 # A parser directive: `# name=value` on a line of its own, before anything else.
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*")
 

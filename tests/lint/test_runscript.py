@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slimstage.dockerfile import parse
+from slimstage.lint.runner import lint_text
 from slimstage.lint.runscript import Script, interpreter, scripts, shells, size
 
 
@@ -248,3 +249,39 @@ def test_positions_before_and_after_a_heredoc_script() -> None:
     # ShellCheck puts "expected fi" at the end of the file: the line after the last, which is
     # still the body's last line, not the EOF marker's
     assert (script.line_of(2, 1), script.line_of(3, 1)) == (5, 5)
+
+
+def test_an_onbuild_run_s_flags_are_not_its_script() -> None:
+    text = (
+        "FROM debian:12\n"
+        "ONBUILD RUN --mount=type=cache,target=/root/.cache --network=none pip install -r r.txt\n"
+    )
+    [script] = _scripts(text)
+    assert script.text == "pip install -r r.txt"
+    # the command's columns still map to its line
+    assert script.line_of(1, 1) == 2
+
+
+def test_an_onbuild_run_with_a_heredoc_has_no_script_to_check() -> None:
+    """BuildKit gives an ONBUILD no heredoc bodies: the marker's script is not in the
+    instruction, and a check of the line alone would find an unterminated here-document."""
+    text = "FROM debian:12\nONBUILD RUN <<EOF\nset -e\necho hi\nEOF\nRUN echo after\n"
+    assert [s.text for s in _scripts(text)] == ["echo after"]
+
+
+def test_onbuild_runs_get_no_shellcheck_finding_a_plain_run_would_not() -> None:
+    for body in (
+        "RUN --mount=type=cache,target=/root/.cache pip install -r r.txt\n",
+        "RUN <<EOF\nset -e\necho hi\nEOF\n",
+    ):
+        plain = [f.code for f in lint_text("FROM debian:12\n" + body) if f.code.startswith("SC")]
+        onbuild = [
+            f.code for f in lint_text("FROM debian:12\nONBUILD " + body) if f.code.startswith("SC")
+        ]
+        assert plain == onbuild == []
+
+
+def test_a_shell_not_in_json_is_split_into_words_as_buildkit_splits_them() -> None:
+    # U+001C is a blank to Python's str.split, a character to BuildKit
+    [(_, shell, _)] = list(shells(parse("FROM a\nSHELL \x1c zsh\nRUN x\n")))
+    assert shell.argv == ("\x1c", "zsh")

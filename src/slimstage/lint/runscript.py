@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from slimstage.dockerfile import Dockerfile, Instruction
+from slimstage.dockerfile import Dockerfile, Instruction, words
 from slimstage.lint.runscope import Scopes, referenced
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
@@ -24,6 +24,8 @@ DEFAULT_SHELL = ("/bin/sh", "-c")
 CHECKABLE = {"sh", "bash", "dash", "ash", "ksh", "ksh88", "ksh93", "oksh", "busybox"}
 _HEREDOC_MARKER = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
 _CONTINUATION = re.compile(r"[\\`][ \t]*$")
+# RUN's flags before its command: `--mount=type=cache,target=/root/.cache --network=none `.
+_FLAGS = re.compile(r"^\s*(?:--\S+\s+)*")
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,13 @@ def interpreter(argv: tuple[str, ...]) -> str | None:
 
 
 def _onbuild_run(ins: Instruction) -> str | None:
-    """The command of an ONBUILD RUN in shell form, else None."""
+    """The command of an ONBUILD RUN in shell form (its flags, `--mount=...`, taken off), else
+    None."""
     parts = ins.original.split("\n", 1)[0].split(None, 2)
-    if len(parts) == 3 and parts[1].upper() == "RUN" and not parts[2].lstrip().startswith("["):
-        return parts[2].strip()
-    return None
+    if len(parts) < 3 or parts[1].upper() != "RUN":
+        return None
+    command = _FLAGS.sub("", parts[2])
+    return None if command.startswith("[") else command.strip()
 
 
 def is_run(ins: Instruction) -> bool:
@@ -99,8 +103,10 @@ def shells(df: Dockerfile) -> Iterator[tuple[Instruction, Shell, int]]:
         else:
             shell = Shell(DEFAULT_SHELL, None)
         for position, ins in enumerate(stage.instructions):
+            # A SHELL names its program: `SHELL []` is no shell, and BuildKit gives the text of
+            # one not in JSON form (which it refuses to build) with no blanks at its ends.
             if ins.cmd == "SHELL" and ins.value:
-                shell = Shell(ins.value if ins.json else tuple(ins.value[0].split()), ins)
+                shell = Shell(ins.value if ins.json else tuple(words(ins.value[0])), ins)
             elif is_run(ins):
                 yield ins, shell, position
         ends.append(shell)
@@ -160,6 +166,8 @@ def build(ins: Instruction, lines: list[str], interp: str) -> Script | None:
     None when a heredoc names an interpreter that is not a shell (`#!/usr/bin/env python3`)."""
     lines = [line.removesuffix("\r") for line in lines]
     command = command_of(ins)
+    if ins.cmd == "ONBUILD" and _HEREDOC_MARKER.search(command):
+        return None  # BuildKit gives an ONBUILD no heredoc bodies: there is no script to check
     if not ins.heredocs or ins.cmd == "ONBUILD":
         return Script(ins, interp, (), command, _command_origins(ins, lines, command))
     body_lines = sum(content.count("\n") + 1 for content in ins.heredocs)

@@ -1,4 +1,4 @@
-from tests.lint.helpers import findings, lines
+from tests.lint.helpers import findings, lines, whole
 
 
 def test_one_finding_on_the_shell_line_for_all_its_runs() -> None:
@@ -37,3 +37,13 @@ def test_every_shell_that_cannot_be_checked_is_reported_after_one_that_can() -> 
         'SHELL ["/bin/zsh", "-c"]\nRUN c\n'
     )
     assert lines(text, "SS501") == [3, 7]
+
+
+def test_a_shell_named_by_a_character_python_takes_for_a_blank_is_named() -> None:
+    assert whole("FROM a\nSHELL \x1c\nRUN x\n", "SS501") == [
+        (
+            2,
+            "RUN commands in \x1c are not checked: "
+            "ShellCheck reads sh, bash, dash, ash, ksh and busybox sh",
+        )
+    ]

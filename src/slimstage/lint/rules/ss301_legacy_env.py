@@ -6,22 +6,18 @@ The space-separated form sets one variable to the whole rest of the line and is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from slimstage.dockerfile import Instruction
+from slimstage.dockerfile import Instruction, words
 from slimstage.lint.rule import Context, Rule, Severity
-
-# The blanks BuildKit splits words at (Python's str.split also splits at U+001C..U+001F).
-_BLANKS = re.compile(r"[ \t\r\n\v\f]+")
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
     for ins in ctx.dockerfile.instructions:
         if ins.cmd in ("ENV", "LABEL"):
-            # The keyword, then the first word after it: BuildKit refuses an ENV or LABEL with
-            # nothing after the keyword, so there is one.
-            key = _BLANKS.split(ins.original.strip(" \t\r\n\v\f"), maxsplit=2)[1]
+            # The keyword, then the key: BuildKit refuses an ENV or LABEL with nothing after
+            # the keyword, so there is one.
+            key = words(ins.original)[1]
             if "=" not in key:
                 yield ins, f"legacy `{ins.cmd} {key} value` form: write `{ins.cmd} {key}=value`"
 

@@ -22,11 +22,10 @@ def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
         where = shell.set_by or ins
         if where.line not in reported:
             reported.add(where.line)
-            name = shell.argv[0] if shell.argv else "(no shell)"
             yield (
                 where,
-                f"RUN commands in {name} are not checked: ShellCheck reads sh, bash, dash, ash, "
-                "ksh and busybox sh",
+                f"RUN commands in {shell.argv[0]} are not checked: ShellCheck reads sh, bash, "
+                "dash, ash, ksh and busybox sh",
             )
 
 
