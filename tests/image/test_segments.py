@@ -302,16 +302,21 @@ def test_layers_read_whole_and_in_parts_come_back_in_order_and_verified(
     assert not any("compressed" in item for item in verification.not_checked)
 
 
-def test_a_split_layer_named_by_a_sha512_digest_is_hashed_with_sha512(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _small_layer_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """LAYER in a file of its own, large enough to be split."""
     monkeypatch.setattr(segments, "SPLIT_BYTES", 4096)
     assert isinstance(read_layer, LayerReading)
     (tmp_path / "layer").write_bytes(LAYER)
+    return str(tmp_path / "layer")
+
+
+def test_a_split_layer_named_by_a_sha512_digest_is_hashed_with_sha512(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _small_layer_file(tmp_path, monkeypatch)
     name = "blobs/sha512/" + hashlib.sha512(LAYER).hexdigest()
-    plan = segments.split(
-        read_layer, str(tmp_path / "layer"), 0, len(LAYER), name, parts=2, algorithm="sha512"
-    )
+    assert isinstance(read_layer, LayerReading)
+    plan = segments.split(read_layer, path, 0, len(LAYER), name, parts=2, algorithm="sha512")
     assert plan is not None
     assert plan.jobs[-1]() == "sha512:" + hashlib.sha512(LAYER).hexdigest()
 
@@ -336,12 +341,9 @@ def test_a_layer_is_cut_from_the_split_size_on_and_read_whole_below_it(
 def test_splitting_a_layer_warns_about_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(segments, "SPLIT_BYTES", 4096)
+    path = _small_layer_file(tmp_path, monkeypatch)
     assert isinstance(read_layer, LayerReading)
-    (tmp_path / "layer").write_bytes(LAYER)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        plan = segments.split(
-            read_layer, str(tmp_path / "layer"), 0, len(LAYER), "l", parts=3, algorithm=None
-        )
+        plan = segments.split(read_layer, path, 0, len(LAYER), "l", parts=3, algorithm=None)
     assert plan is not None
