@@ -285,3 +285,10 @@ def test_a_shell_not_in_json_is_split_into_words_as_buildkit_splits_them() -> No
     # U+001C is a blank to Python's str.split, a character to BuildKit
     [(_, shell, _)] = list(shells(parse("FROM a\nSHELL \x1c zsh\nRUN x\n")))
     assert shell.argv == ("\x1c", "zsh")
+
+
+def test_an_onbuild_run_of_flags_alone_has_an_empty_script() -> None:
+    [script] = _scripts("FROM debian:12\nONBUILD RUN --network=none\n")
+    assert script.text == ""
+    # in JSON form after its flags it runs no shell: nothing to check
+    assert _scripts('FROM debian:12\nONBUILD RUN --network=none ["echo", "x"]\n') == []

@@ -25,7 +25,7 @@ CHECKABLE = {"sh", "bash", "dash", "ash", "ksh", "ksh88", "ksh93", "oksh", "busy
 _HEREDOC_MARKER = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
 _CONTINUATION = re.compile(r"[\\`][ \t]*$")
 # RUN's flags before its command: `--mount=type=cache,target=/root/.cache --network=none `.
-_FLAGS = re.compile(r"^\s*(?:--\S+\s+)*")
+_FLAGS = re.compile(r"^\s*(?:--\S+(?:\s+|$))*")
 
 
 @dataclass(frozen=True)
@@ -68,27 +68,26 @@ def interpreter(argv: tuple[str, ...]) -> str | None:
     return "busybox sh" if name == "busybox" else name
 
 
-def _onbuild_run(ins: Instruction) -> str | None:
-    """The command of an ONBUILD RUN in shell form (its flags, `--mount=...`, taken off), else
-    None."""
+def _onbuild_run(ins: Instruction) -> bool:
+    """An ONBUILD RUN in shell form: its command, after any flags (`--mount=...`), is no JSON."""
     parts = ins.original.split("\n", 1)[0].split(None, 2)
-    if len(parts) < 3 or parts[1].upper() != "RUN":
-        return None
-    command = _FLAGS.sub("", parts[2])
-    return None if command.startswith("[") else command.strip()
+    return (
+        len(parts) == 3
+        and parts[1].upper() == "RUN"
+        and not _FLAGS.sub("", parts[2]).startswith("[")
+    )
 
 
 def is_run(ins: Instruction) -> bool:
     """A RUN in shell form (exec-form RUNs run no shell), or an ONBUILD RUN."""
     if ins.cmd == "ONBUILD":
-        return _onbuild_run(ins) is not None
+        return _onbuild_run(ins)
     return ins.cmd == "RUN" and not ins.json
 
 
 def command_of(ins: Instruction) -> str:
-    """What follows RUN and its flags, as BuildKit joined it (heredoc bodies not included)."""
-    if ins.cmd == "ONBUILD":
-        return _onbuild_run(ins) or ""
+    """What follows RUN and its flags, as BuildKit joined it (heredoc bodies not included); for
+    an ONBUILD RUN BuildKit gives the same as the ONBUILD's value."""
     return " ".join(ins.value).strip()
 
 
