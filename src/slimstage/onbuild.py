@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from slimstage.dockerfile import Dockerfile, Instruction, ParseError, directives, parse
+from slimstage.dockerfile import Dockerfile, Instruction, ParseError, parse
+from slimstage.dockerfile_text import directives
 
 _ONBUILD = re.compile(r"^\s*onbuild\b", re.IGNORECASE)
 _LINE = re.compile(r"^.*?:\d+: ")

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from slimstage.dockerfile import directives
+from slimstage.dockerfile_text import directives
 from slimstage.errors import UsageError
 from slimstage.units import human_bytes
 

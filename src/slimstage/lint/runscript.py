@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from slimstage.dockerfile import Dockerfile, Instruction, words
+from slimstage.dockerfile import Dockerfile, Instruction
+from slimstage.dockerfile_text import words
 from slimstage.lint.runscope import Scopes, referenced
 
 DEFAULT_SHELL = ("/bin/sh", "-c")

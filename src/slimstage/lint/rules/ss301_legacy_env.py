@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slimstage.dockerfile import Instruction, words
+from slimstage.dockerfile import Instruction
+from slimstage.dockerfile_text import words
 from slimstage.lint.rule import Context, Rule, Severity
 
 

@@ -1,0 +1,39 @@
+"""Words and parser directives, each checked against BuildKit's own parse."""
+
+from __future__ import annotations
+
+import dockerfile as buildkit
+import pytest
+
+from slimstage.dockerfile_text import directives, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# escape=`\nFROM a\n", [("escape", "`")]),
+        (
+            "  #  Syntax = docker/dockerfile:1  \n#escape=`\n",
+            [("syntax", "docker/dockerfile:1"), ("escape", "`")],
+        ),
+        ("# a comment\n# escape=`\n", []),
+        ("\n# escape=`\n", []),
+        ("# check=skip=all\n# escape=`\n", []),
+        ("FROM a\n# escape=`\n", []),
+    ],
+)
+def test_directives_are_the_known_ones_at_the_top(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    """Checked against BuildKit: with `escape` found, `RUN a` + the escape + a new line + `b`
+    is one instruction, without it two."""
+    assert [(name, value) for name, value, _ in directives(text.splitlines())] == expected
+    escaped = "`" if ("escape", "`") in expected else None
+    run = text + ("" if "FROM" in text else "FROM a\n") + "RUN a `\nb\n"
+    assert len(buildkit.parse_string(run)) == (2 if escaped else 3)
+
+
+def test_words_split_only_at_buildkit_s_blanks() -> None:
+    assert words(" a\tb\r\nc\x0bd\x0ce  ") == ["a", "b", "c", "d", "e"]
+    assert words("a\x1cb \x1f") == ["a\x1cb", "\x1f"]  # str.split would cut at these
+    assert words("") == words(" \t ") == []
