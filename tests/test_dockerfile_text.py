@@ -5,7 +5,7 @@ from __future__ import annotations
 import dockerfile as buildkit
 import pytest
 
-from slimstage.dockerfile_text import directives, words
+from slimstage.dockerfile_text import directives, split_at_blanks
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,23 @@ def test_directives_are_the_known_ones_at_the_top(
     assert len(buildkit.parse_string(run)) == (2 if escaped else 3)
 
 
-def test_words_split_only_at_buildkit_s_blanks() -> None:
-    assert words(" a\tb\r\nc\x0bd\x0ce  ") == ["a", "b", "c", "d", "e"]
-    assert words("a\x1cb \x1f") == ["a\x1cb", "\x1f"]  # str.split would cut at these
-    assert words("") == words(" \t ") == []
+def test_text_is_split_only_at_buildkit_s_blanks() -> None:
+    assert split_at_blanks(" a\tb\r\nc\x0bd\x0ce  ") == ["a", "b", "c", "d", "e"]
+    assert split_at_blanks("a\x1cb \x1f") == ["a\x1cb", "\x1f"]  # str.split would cut at these
+    assert split_at_blanks("") == split_at_blanks(" \t ") == []
+
+
+@pytest.mark.parametrize(
+    ("first", "escaped"),
+    [
+        ("# escape=`", True),
+        ("\ufeff# escape=`", True),  # a byte order mark before it
+        ("#\x0bescape=`", False),  # Go's \s holds no VT, Python's does
+        ("# escape\xa0=`", False),  # nor a no-break space
+        ("  # escape=`  ", True),
+    ],
+)
+def test_directives_take_the_blanks_buildkit_takes(first: str, escaped: bool) -> None:
+    text = f"{first}\nFROM a\nRUN a `\nb\n"
+    assert len(buildkit.parse_string(text)) == (2 if escaped else 3)
+    assert bool(directives(text.split("\n"))) == escaped

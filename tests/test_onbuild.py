@@ -80,3 +80,9 @@ def test_a_trigger_continued_on_the_next_line_is_judged_by_its_instruction(text:
     with pytest.raises(ParseError) as info:
         triggers(parse(text, "F"))
     assert str(info.value).endswith(": FROM is not allowed inside ONBUILD")
+
+
+def test_lines_end_where_buildkit_ends_them() -> None:
+    """U+2028 is a line break to str.splitlines, not to BuildKit: the trigger is on line 3."""
+    [trigger] = triggers(parse("FROM a\n# note\u2028more\nONBUILD RUN echo hi\n"))
+    assert (trigger.cmd, trigger.value, trigger.line) == ("RUN", ("echo hi",), 3)

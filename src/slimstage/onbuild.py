@@ -27,8 +27,15 @@ class Trigger(Instruction):
 
 def triggers(df: Dockerfile) -> list[Trigger]:
     """The trigger of every ONBUILD, in file order; an unusable one raises ParseError."""
-    lines = df.text.splitlines()
+    lines = df.text.split("\n")  # BuildKit's lines end at LF only (not at U+2028, VT, ...)
     return [_trigger(df.path, lines, ins) for ins in df.instructions if ins.cmd == "ONBUILD"]
+
+
+def trigger_lines(lines: list[str], ins: Instruction) -> list[str]:
+    """The Dockerfile LINES of an ONBUILD instruction, its ONBUILD keyword taken off."""
+    source = lines[ins.line - 1 : ins.end_line]
+    source[0] = _ONBUILD.sub("", source[0], count=1)
+    return source
 
 
 def _escape_directive(lines: list[str]) -> str:
@@ -39,8 +46,7 @@ def _escape_directive(lines: list[str]) -> str:
 
 def _trigger(path: str, lines: list[str], ins: Instruction) -> Trigger:
     where = f"{path}:{ins.line}"
-    source = lines[ins.line - 1 : ins.end_line]
-    source[0] = _ONBUILD.sub("", source[0], count=1)
+    source = trigger_lines(lines, ins)
     words = "\n".join(source).split()
     escape = _escape_directive(lines)[-2:-1] or "\\"
     while words and words[0] == escape:  # `ONBUILD \` continued on the next line

@@ -262,23 +262,27 @@ def test_an_onbuild_run_s_flags_are_not_its_script() -> None:
     assert script.line_of(1, 1) == 2
 
 
-def test_an_onbuild_run_with_a_heredoc_has_no_script_to_check() -> None:
-    """BuildKit gives an ONBUILD no heredoc bodies: the marker's script is not in the
-    instruction, and a check of the line alone would find an unterminated here-document."""
+def test_an_onbuild_run_with_a_heredoc_runs_its_body() -> None:
+    """The trigger an image keeps holds the heredoc's body (BuildKit's parseOnBuild adds it),
+    and the image built FROM this one runs it: it is the script, each line on its own."""
     text = "FROM debian:12\nONBUILD RUN <<EOF\nset -e\necho hi\nEOF\nRUN echo after\n"
-    assert [s.text for s in _scripts(text)] == ["echo after"]
+    first, after = _scripts(text)
+    assert (first.text, after.text) == ("set -e\necho hi", "echo after")
+    assert [first.line_of(1, 1), first.line_of(2, 1)] == [3, 4]
 
 
-def test_onbuild_runs_get_no_shellcheck_finding_a_plain_run_would_not() -> None:
-    for body in (
-        "RUN --mount=type=cache,target=/root/.cache pip install -r r.txt\n",
-        "RUN <<EOF\nset -e\necho hi\nEOF\n",
+def test_onbuild_runs_get_the_shellcheck_findings_a_plain_run_gets() -> None:
+    for body, expected in (
+        ("RUN --mount=type=cache,target=/root/.cache pip install -r r.txt\n", []),
+        ("RUN <<EOF\nset -e\necho hi\nEOF\n", []),
+        ("RUN cat <<< hi; echo `date`\n", ["SC2005", "SC2006", "SC2046", "SC3011"]),
+        ("RUN <<EOF\necho `date`\nEOF\n", ["SC2005", "SC2006", "SC2046"]),
     ):
         plain = [f.code for f in lint_text("FROM debian:12\n" + body) if f.code.startswith("SC")]
         onbuild = [
             f.code for f in lint_text("FROM debian:12\nONBUILD " + body) if f.code.startswith("SC")
         ]
-        assert plain == onbuild == []
+        assert sorted(plain) == sorted(onbuild) == expected, body
 
 
 def test_a_shell_not_in_json_is_split_into_words_as_buildkit_splits_them() -> None:

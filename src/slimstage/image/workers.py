@@ -99,7 +99,6 @@ class _Pool:
 
     def __init__(self, jobs: Sequence[Callable[[], Any]], count: int, order: list[int]) -> None:
         self.closed = False
-        _OPEN.add(self)
         self.count = len(jobs)
         self.order = order  # job indices in the order they are handed out
         self.workers = [_Worker(jobs) for _ in range(count)]
@@ -115,6 +114,7 @@ class _Pool:
         ]
         for thread in self.threads:
             thread.start()
+        _OPEN.add(self)
 
     def _give(self, worker: _Worker) -> None:
         with self.ready:

@@ -17,16 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from slimstage.dockerfile import Dockerfile, Instruction
-from slimstage.dockerfile_text import words
+from slimstage.dockerfile_text import split_at_blanks
 from slimstage.lint.runscope import Scopes, referenced
+from slimstage.onbuild import Trigger, trigger_lines, triggers
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
 # Interpreters ShellCheck checks, by the name a SHELL or shebang gives them.
 CHECKABLE = {"sh", "bash", "dash", "ash", "ksh", "ksh88", "ksh93", "oksh", "busybox"}
 _HEREDOC_MARKER = re.compile(r"<<-?\s*([\"']?)[^\s\"'<>|&;]+\1")
 _CONTINUATION = re.compile(r"[\\`][ \t]*$")
-# RUN's flags before its command: `--mount=type=cache,target=/root/.cache --network=none `.
-_FLAGS = re.compile(r"^\s*(?:--\S+(?:\s+|$))*")
 
 
 @dataclass(frozen=True)
@@ -69,32 +68,22 @@ def interpreter(argv: tuple[str, ...]) -> str | None:
     return "busybox sh" if name == "busybox" else name
 
 
-def _onbuild_run(ins: Instruction) -> bool:
-    """An ONBUILD RUN in shell form: its command, after any flags (`--mount=...`), is no JSON."""
-    parts = ins.original.split("\n", 1)[0].split(None, 2)
-    return (
-        len(parts) == 3
-        and parts[1].upper() == "RUN"
-        and not _FLAGS.sub("", parts[2]).startswith("[")
-    )
-
-
 def is_run(ins: Instruction) -> bool:
-    """A RUN in shell form (exec-form RUNs run no shell), or an ONBUILD RUN."""
-    if ins.cmd == "ONBUILD":
-        return _onbuild_run(ins)
+    """A RUN in shell form (exec-form RUNs run no shell); an ONBUILD's RUN is one as its
+    trigger (onbuild.triggers)."""
     return ins.cmd == "RUN" and not ins.json
 
 
 def command_of(ins: Instruction) -> str:
-    """What follows RUN and its flags, as BuildKit joined it (heredoc bodies not included); for
-    an ONBUILD RUN BuildKit gives the same as the ONBUILD's value."""
+    """What follows RUN and its flags, as BuildKit joined it (heredoc bodies not included)."""
     return " ".join(ins.value).strip()
 
 
 def shells(df: Dockerfile) -> Iterator[tuple[Instruction, Shell, int]]:
-    """Every shell-form RUN with the shell it runs in and its position in its stage. SHELL
-    carries over to a stage built FROM an earlier one (it is in that image)."""
+    """Every shell-form RUN with the shell it runs in and its position in its stage; for an
+    ONBUILD RUN, its trigger (flags off, heredoc bodies read), with the shell in effect where it
+    stands. SHELL carries over to a stage built FROM an earlier one (it is in that image)."""
+    held = {trigger.line: trigger for trigger in triggers(df) if trigger.cmd == "RUN"}
     ends: list[Shell] = []
     for stage in df.stages:
         parent = df.stage_named(stage.base)
@@ -106,15 +95,15 @@ def shells(df: Dockerfile) -> Iterator[tuple[Instruction, Shell, int]]:
             # A SHELL names its program: `SHELL []` is no shell, and BuildKit gives the text of
             # one not in JSON form (which it refuses to build) with no blanks at its ends.
             if ins.cmd == "SHELL" and ins.value:
-                shell = Shell(ins.value if ins.json else tuple(words(ins.value[0])), ins)
-            elif is_run(ins):
-                yield ins, shell, position
+                shell = Shell(ins.value if ins.json else tuple(split_at_blanks(ins.value[0])), ins)
+            elif is_run(run := held.get(ins.line, ins) if ins.cmd == "ONBUILD" else ins):
+                yield run, shell, position
         ends.append(shell)
 
 
 def size(df: Dockerfile) -> int:
     """Characters of shell script in the Dockerfile's RUNs, about what ShellCheck would read."""
-    return sum(len(ins.original) for ins in df.instructions if is_run(ins))
+    return sum(len(ins.original) for ins, _, _ in shells(df))
 
 
 def _segments(lines: list[str], first: int, joined: str) -> list[tuple[int, int]] | None:
@@ -166,9 +155,7 @@ def build(ins: Instruction, lines: list[str], interp: str) -> Script | None:
     None when a heredoc names an interpreter that is not a shell (`#!/usr/bin/env python3`)."""
     lines = [line.removesuffix("\r") for line in lines]
     command = command_of(ins)
-    if ins.cmd == "ONBUILD" and _HEREDOC_MARKER.search(command):
-        return None  # BuildKit gives an ONBUILD no heredoc bodies: there is no script to check
-    if not ins.heredocs or ins.cmd == "ONBUILD":
+    if not ins.heredocs:
         return Script(ins, interp, (), command, _command_origins(ins, lines, command))
     body_lines = sum(content.count("\n") + 1 for content in ins.heredocs)
     head_count = max(len(lines) - body_lines, 1)
@@ -202,7 +189,12 @@ def scripts(df: Dockerfile) -> list[Script]:
         interp = shell.checkable
         if interp is None:
             continue
-        script = build(ins, lines[ins.line - 1 : ins.end_line], interp)
+        source = (
+            trigger_lines(lines, ins)
+            if isinstance(ins, Trigger)
+            else lines[ins.line - 1 : ins.end_line]
+        )
+        script = build(ins, source, interp)
         if script is not None:
             seen = referenced(script.text)
             names = sorted(n for n in seen if scopes.visible(n, ins.stage, position))

@@ -62,7 +62,7 @@ class Recipe:
 
 def source_of(parsed: Dockerfile, ins: Instruction) -> str:
     """The instruction as written: its lines, continuations and heredoc bodies included."""
-    return "\n".join(parsed.text.splitlines()[ins.line - 1 : ins.end_line])
+    return "\n".join(parsed.text.split("\n")[ins.line - 1 : ins.end_line])
 
 
 def comments_above(parsed: Dockerfile, ins: Instruction) -> tuple[str, ...]:

@@ -48,6 +48,11 @@ SS301_MORE_CASES: list[tuple[str, list[tuple[int, str]]]] = [
         "FROM a\nLABEL\tx\ty\n",
         [(2, "legacy `LABEL x value` form: write `LABEL x=value`")],
     ),
+    # A key with quotes or an escaped blank is one key, as BuildKit reads it: key=value forms.
+    ('FROM a\nLABEL "my key"=c\n', []),
+    ("FROM a\nENV A\\ B=1\n", []),
+    ('FROM a\nENV "A B" c\n', [(2, 'legacy `ENV "A value` form: write `ENV "A=value`')]),
+    ("  FROM a\n  env   A=1\n", []),
 ]
 
 

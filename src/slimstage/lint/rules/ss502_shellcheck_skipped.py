@@ -12,14 +12,14 @@ from collections.abc import Iterator
 
 from slimstage.dockerfile import Instruction
 from slimstage.lint.rule import Context, Rule, Severity
-from slimstage.lint.runscript import is_run, size
+from slimstage.lint.runscript import shells, size
 from slimstage.lint.shellcheck import MAX_SCRIPT_CHARS
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:
     chars = size(ctx.dockerfile)
     if chars > MAX_SCRIPT_CHARS:
-        first = next(ins for ins in ctx.dockerfile.instructions if is_run(ins))
+        first = next(ins for ins, _, _ in shells(ctx.dockerfile))
         yield (
             first,
             (
