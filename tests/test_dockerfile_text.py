@@ -47,9 +47,18 @@ def test_text_is_split_only_at_buildkit_s_blanks() -> None:
         ("#\x0bescape=`", False),  # Go's \s holds no VT, Python's does
         ("# escape\xa0=`", False),  # nor a no-break space
         ("  # escape=`  ", True),
+        ("\x0b\xa0# escape=`", True),  # leading white space is trimmed as Go's IsSpace has it
+        ("\x1c# escape=`", False),  # which U+001C is not, though Python's isspace says so
     ],
 )
 def test_directives_take_the_blanks_buildkit_takes(first: str, escaped: bool) -> None:
     text = f"{first}\nFROM a\nRUN a `\nb\n"
-    assert len(buildkit.parse_string(text)) == (2 if escaped else 3)
+    assert (len(buildkit.parse_string(text)) == 2) == escaped  # RUN a ` and b: one or two
     assert bool(directives(text.split("\n"))) == escaped
+
+
+def test_a_byte_order_mark_is_passed_over_on_the_first_line_only() -> None:
+    lines = ["# syntax=docker/dockerfile:1", "\ufeff# escape=`", "FROM a"]
+    assert [(name, value) for name, value, _ in directives(lines)] == [
+        ("syntax", "docker/dockerfile:1")
+    ]

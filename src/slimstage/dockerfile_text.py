@@ -17,10 +17,20 @@ def split_at_blanks(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-# A parser directive: `# name=value` on a line of its own, before anything else. Its blanks are
-# Go's `\s` (tab, LF, FF, CR, space): Python's `\s` takes more.
+# A parser directive: `# name=value` on a line of its own, before anything else. BuildKit trims
+# the white space a line starts with; inside and after, its blanks are Go's `\s` (tab, LF, FF,
+# CR, space): Python's `\s` takes more.
 _DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)")
 _GO_BLANKS = "\t\n\f\r "
+
+
+def _lstrip_space(line: str) -> str:
+    """LINE without the white space it starts with, as Go's unicode.IsSpace has it: Python's
+    isspace also takes U+001C..U+001F, Go's does not."""
+    at = 0
+    while at < len(line) and line[at].isspace() and line[at] not in "\x1c\x1d\x1e\x1f":
+        at += 1
+    return line[at:]
 
 
 def directives(lines: Iterable[str]) -> list[tuple[str, str, str]]:
@@ -30,8 +40,8 @@ def directives(lines: Iterable[str]) -> list[tuple[str, str, str]]:
     them. A byte order mark before the first is passed over, as BuildKit passes it over."""
     found = []
     for number, line in enumerate(lines):
-        text = line.removeprefix("\ufeff") if number == 0 else line
-        match = _DIRECTIVE.fullmatch(text.strip(_GO_BLANKS))
+        text = _lstrip_space(line.removeprefix("\ufeff") if number == 0 else line)
+        match = _DIRECTIVE.fullmatch(text.rstrip(_GO_BLANKS))
         if match is None or match.group(1).lower() not in ("syntax", "escape"):
             break
         found.append((match.group(1).lower(), match.group(2), line))

@@ -296,3 +296,9 @@ def test_an_onbuild_run_of_flags_alone_has_an_empty_script() -> None:
     assert script.text == ""
     # in JSON form after its flags it runs no shell: nothing to check
     assert _scripts('FROM debian:12\nONBUILD RUN --network=none ["echo", "x"]\n') == []
+
+
+def test_an_onbuild_run_continued_on_the_next_line_maps_back_to_both_lines() -> None:
+    [script] = _scripts("FROM debian:12\nONBUILD RUN echo hi && \\\n  echo `date`\n")
+    assert script.text == "echo hi &&   echo `date`"
+    assert [script.line_of(1, 1), script.line_of(1, script.text.index("`") + 1)] == [2, 3]

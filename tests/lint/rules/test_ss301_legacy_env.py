@@ -53,6 +53,7 @@ SS301_MORE_CASES: list[tuple[str, list[tuple[int, str]]]] = [
     ("FROM a\nENV A\\ B=1\n", []),
     ('FROM a\nENV "A B" c\n', [(2, 'legacy `ENV "A value` form: write `ENV "A=value`')]),
     ("  FROM a\n  env   A=1\n", []),
+    ("FROM a\nENV \x1cA=1\n", []),  # U+001C starts the key: no blank to BuildKit
 ]
 
 
