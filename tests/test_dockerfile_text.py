@@ -47,6 +47,7 @@ def test_text_is_split_only_at_buildkit_s_blanks() -> None:
         ("#\x0bescape=`", False),  # Go's \s holds no VT, Python's does
         ("# escape\xa0=`", False),  # nor a no-break space
         ("  # escape=`  ", True),
+        (" # escape=`", True),
         ("\x0b\xa0# escape=`", True),  # leading white space is trimmed as Go's IsSpace has it
         ("\x1c# escape=`", False),  # which U+001C is not, though Python's isspace says so
     ],
@@ -62,3 +63,11 @@ def test_a_byte_order_mark_is_passed_over_on_the_first_line_only() -> None:
     assert [(name, value) for name, value, _ in directives(lines)] == [
         ("syntax", "docker/dockerfile:1")
     ]
+
+
+def test_a_line_of_blanks_ends_the_directives_and_trailing_vt_is_kept() -> None:
+    assert directives(["   ", "# escape=`"]) == []
+    # Go's \s holds no VT: the value is "`\v", which BuildKit then refuses as a token
+    assert [(n, v) for n, v, _ in directives(["# escape=`\x0b"])] == [("escape", "`\x0b")]
+    with pytest.raises(buildkit.GoParseError, match="invalid escape token"):
+        buildkit.parse_string("# escape=`\x0b\nFROM a\n")
