@@ -255,24 +255,6 @@ def test_a_value_may_hold_an_equals_sign() -> None:
     ]
 
 
-def test_operands_skip_options_and_the_values_of_options_written_apart() -> None:
-    args = [
-        "apt-get",
-        "-o",
-        "Dpkg::Options=x",
-        "install",
-        "-y",
-        "-t",
-        "trixie",
-        "curl",
-        "-q",
-        "git",
-    ]
-    assert shell.operands(args, "install", {"-t", "-o"}) == ["curl", "git"]
-    # an option value that looks like a package is not one; with no value options it would be
-    assert shell.operands(args, "install", set()) == ["trixie", "curl", "git"]
-
-
 def test_each_heredoc_body_is_read_and_blank_lines_end_no_command() -> None:
     ins = _run("RUN <<one <<two\napt-get update\n\nrm -rf x\none\necho b\ntwo")
     assert shell.commands(ins) == [["apt-get", "update"], ["rm", "-rf", "x"], ["echo", "b"]]
@@ -292,12 +274,3 @@ def test_the_subcommand_comes_after_the_values_of_options(
 ) -> None:
     [args] = shell.invocations(_run(f"RUN {command}"), program, sub)
     assert args == command.split()[1:]
-    assert shell.subcommand(program, args) == sub
-
-
-def test_an_option_s_value_is_no_subcommand_and_others_take_none() -> None:
-    # `-o install` sets an option named install: there is no subcommand after it
-    assert shell.subcommand("apt-get", ["-o", "install"]) is None
-    # a program without a table: every word starting with - is an option
-    assert shell.subcommand("pip", ["-q", "install", "x"]) == "install"
-    assert shell.subcommand("apt-get", ["-y", "-q", "update"]) == "update"

@@ -104,3 +104,11 @@ def test_a_stage_built_on_the_final_chain_is_refused() -> None:
             "FROM base AS other\nRUN true\n"
             "FROM base\nCOPY --from=other /x /x\nRUN pip install flask\n"
         )
+
+
+def test_option_values_are_neither_the_subcommand_nor_packages() -> None:
+    found = _read(
+        "FROM python:3.13-slim\n"
+        "RUN apt-get -o Dpkg::Options::=--force-confold install -y -t bookworm-backports gcc\n"
+    )
+    assert [n for n, _s in found.installs()] == ["gcc"]

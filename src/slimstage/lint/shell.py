@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from slimstage import managers
 from slimstage.dockerfile import Instruction
 
 _SEPARATORS = re.compile(r"&&|\|\||;|\||\n")
@@ -134,75 +135,14 @@ def commands(ins: Instruction) -> list[list[str]]:
     return [list(command) for command in _cached(ins).commands]
 
 
-_APT_VALUES = {"-o", "--option", "-c", "--config-file", "-t", "--target-release"}
-_RPM_VALUES = {
-    "-c",
-    "--config",
-    "--installroot",
-    "--releasever",
-    "--setopt",
-    "--enablerepo",
-    "--disablerepo",
-    "--repo",
-    "--repoid",
-    "-x",
-    "--exclude",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-}
-#: Per package manager, its options that take the next word as their value (`-o Opt=1`).
-VALUE_OPTIONS: dict[str, frozenset[str]] = {
-    "apt-get": frozenset(_APT_VALUES | {"--default-release"}),
-    "apt": frozenset(_APT_VALUES | {"--default-release"}),
-    "apk": frozenset(
-        {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir"}
-        | {"--repositories-file"}
-    ),
-    "yum": frozenset(_RPM_VALUES),
-    "dnf": frozenset(_RPM_VALUES),
-    "microdnf": frozenset(_RPM_VALUES),
-}
-
-
-def subcommand(program: str, args: Sequence[str]) -> str | None:
-    """The first word of ARGS that is neither an option nor the value of one written apart."""
-    takes = VALUE_OPTIONS.get(program, frozenset())
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in takes:
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
 def invocations(ins: Instruction, program: str, sub: str | None = None) -> Iterator[list[str]]:
     """The commands of a RUN that run PROGRAM (and SUB as its first argument, when given: the
     values of options before it, `apt-get -o Opt=1 install`, are passed over). For pip, also
     pip3, pip3.12 and `python -m pip`."""
     for args in _cached(ins).programs.get(program, ()):
-        if sub is not None and subcommand(program, args) != sub:
+        if sub is not None and managers.subcommand(program, args) != sub:
             continue
         yield list(args)
-
-
-def operands(args: list[str], sub: str, value_options: Collection[str]) -> list[str]:
-    """The words after the first SUB in ARGS that are neither options nor the values of
-    VALUE_OPTIONS (options written apart from their value)."""
-    out = []
-    skip = False
-    for arg in args[args.index(sub) + 1 :]:
-        if skip:
-            skip = False
-        elif arg in value_options:
-            skip = True
-        elif not arg.startswith("-"):
-            out.append(arg)
-    return out
 
 
 def packages(args: list[str], sub: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slimstage import buildonly
+from slimstage import buildonly, managers
 from slimstage.dockerfile import Dockerfile, Instruction, Stage
 from slimstage.errors import AlreadyOptimal, CannotOptimize
 from slimstage.optimize import runline
@@ -78,10 +78,10 @@ def _package_args(words: tuple[str, ...], sub: str) -> tuple[str, ...] | None:
     name, args = runline.program(words)
     if name not in MANAGERS or sub != MANAGERS[name]:
         return None
-    positional = [a for a in args if not a.startswith("-")]
-    if not positional or positional[0] != sub:
+    if managers.subcommand(name, args) != sub:  # past options' values: `-o Opt=1 install`
         return None
-    return tuple(buildonly.normalise(a) for a in positional[1:])
+    named = managers.operands(args, sub, managers.VALUE_OPTIONS[name])
+    return tuple(buildonly.normalise(a) for a in named)
 
 
 def _read_run(parsed: Dockerfile, ins: Instruction) -> Step:

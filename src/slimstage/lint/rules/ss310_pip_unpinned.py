@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from slimstage import managers
 from slimstage.dockerfile import Instruction
 from slimstage.lint import shell
 from slimstage.lint.rule import Context, Rule, Severity
 
 # pip install options whose value is the next word.
-VALUE_OPTIONS = {
+_PIP_VALUE_OPTIONS = {
     "-b", "--build", "-e", "--editable", "-f", "--find-links", "-i", "--index-url",
     "--extra-index-url", "--abi", "--implementation", "--platform", "--python-version",
     "--no-binary", "--only-binary", "--prefix", "--root", "--src", "-t", "--target",
@@ -51,7 +52,7 @@ def _unpinned(words: list[str]) -> list[str]:
         return []
     if any(a in FILE_OPTIONS or a.split("=", 1)[0] in FILE_OPTIONS for a in args):
         return []
-    return [p for p in shell.operands(args, "install", VALUE_OPTIONS) if not _pinned(p)]
+    return [p for p in managers.operands(args, "install", _PIP_VALUE_OPTIONS) if not _pinned(p)]
 
 
 def check(ctx: Context) -> Iterator[tuple[Instruction, str]]:

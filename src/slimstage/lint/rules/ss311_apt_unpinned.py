@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from slimstage import managers
 from slimstage.dockerfile import Instruction
 from slimstage.lint import shell
 from slimstage.lint.rule import Context, Rule, Severity
@@ -19,7 +20,7 @@ def _unpinned(ins: Instruction) -> list[str]:
     found = []
     for program in ("apt-get", "apt"):
         for args in shell.invocations(ins, program, "install"):
-            for package in shell.operands(args, "install", shell.VALUE_OPTIONS[program]):
+            for package in managers.operands(args, "install", managers.VALUE_OPTIONS[program]):
                 if not ("=" in package or "/" in package or package.endswith(".deb")):
                     found.append(package)
     return found
