@@ -36,3 +36,8 @@ def test_the_subcommand_after_options_and_their_values() -> None:
     assert subcommand("apt-get", args) == "install"
     assert subcommand("apk", ["-X", "https://mirror.example/main", "add", "gcc"]) == "add"
     assert subcommand("dnf", ["--setopt", "tsflags=nodocs", "install", "gcc"]) == "install"
+
+
+def test_the_first_word_after_the_subcommand_may_be_a_package() -> None:
+    assert operands(["install", "gcc", "git"], "install", set()) == ["gcc", "git"]
+    assert operands(["-q", "add", "gcc"], "add", {"-X"}) == ["gcc"]
