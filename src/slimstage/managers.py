@@ -4,7 +4,7 @@ packages. Lint and optimize both read install commands through it."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 _APT_VALUES = {"-o", "--option", "-c", "--config-file", "-t", "--target-release"}
 _RPM_VALUES = {
@@ -38,30 +38,25 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def subcommand(program: str, args: Sequence[str]) -> str | None:
-    """The first word of ARGS that is neither an option nor the value of one written apart."""
-    takes = VALUE_OPTIONS.get(program, frozenset())
+def _named(args: Sequence[str], value_options: Collection[str]) -> Iterator[str]:
+    """The words of ARGS that are neither options nor the values of VALUE_OPTIONS (options
+    written apart from their value)."""
     skip = False
     for arg in args:
-        if skip:
-            skip = False
-        elif arg in takes:
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
-def operands(args: Sequence[str], sub: str, value_options: Collection[str]) -> list[str]:
-    """The words after the first SUB in ARGS that are neither options nor the values of
-    VALUE_OPTIONS (options written apart from their value)."""
-    out = []
-    skip = False
-    for arg in args[args.index(sub) + 1 :]:
         if skip:
             skip = False
         elif arg in value_options:
             skip = True
         elif not arg.startswith("-"):
-            out.append(arg)
-    return out
+            yield arg
+
+
+def subcommand(program: str, args: Sequence[str]) -> str | None:
+    """The first word of ARGS that is neither an option nor the value of one written apart."""
+    return next(_named(args, VALUE_OPTIONS.get(program, frozenset())), None)
+
+
+def operands(args: Sequence[str], sub: str, value_options: Collection[str]) -> list[str]:
+    """The words after the first SUB in ARGS that are neither options nor the values of
+    VALUE_OPTIONS (options written apart from their value)."""
+    return list(_named(args[args.index(sub) + 1 :], value_options))

@@ -146,16 +146,10 @@ def invocations(ins: Instruction, program: str, sub: str | None = None) -> Itera
 
 
 def packages(args: list[str], sub: str) -> list[str]:
-    """Package names after SUB (install/add) in an apt/apk argument list."""
-    out = []
-    seen_sub = False
-    for arg in args:
-        if not seen_sub:
-            seen_sub = arg == sub
-            continue
-        if not arg.startswith("-"):
-            out.append(arg.split("=")[0])
-    return out
+    """Package names after SUB (install/add) in an apt/apk argument list, versions cut off."""
+    if sub not in args:
+        return []
+    return [arg.split("=")[0] for arg in managers.operands(args, sub, ())]
 
 
 _ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
