@@ -5,7 +5,7 @@ from __future__ import annotations
 import dockerfile as buildkit
 import pytest
 
-from slimstage.dockerfile_text import directives, split_at_blanks
+from slimstage.dockerfile_text import directives, escape_character, split_at_blanks
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,17 @@ def test_a_line_of_blanks_ends_the_directives_and_trailing_vt_is_kept() -> None:
     assert [(n, v) for n, v, _ in directives(["# escape=`\x0b"])] == [("escape", "`\x0b")]
     with pytest.raises(buildkit.GoParseError, match="invalid escape token"):
         buildkit.parse_string("# escape=`\x0b\nFROM a\n")
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["# escape=`", "FROM a"], "`"),
+        (["# escape=\\", "FROM a"], "\\"),
+        (["# escape=x", "FROM a"], "\\"),  # BuildKit refuses the token: no escape from it here
+        (["# comment", "# escape=`"], "\\"),
+        (["FROM a"], "\\"),
+    ],
+)
+def test_the_escape_character(lines: list[str], expected: str) -> None:
+    assert escape_character(lines) == expected

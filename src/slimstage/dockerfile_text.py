@@ -20,8 +20,10 @@ def split_at_blanks(text: str) -> list[str]:
 # A parser directive: `# name=value` on a line of its own, before anything else. BuildKit trims
 # the white space a line starts with; inside and after, its blanks are Go's `\s` (tab, LF, FF,
 # CR, space): Python's `\s` takes more.
-_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)")
 _GO_BLANKS = "\t\n\f\r "
+_DIRECTIVE = re.compile(
+    rf"#[{_GO_BLANKS}]*([a-zA-Z][a-zA-Z0-9]*)[{_GO_BLANKS}]*=[{_GO_BLANKS}]*(.+?)"
+)
 
 
 def _lstrip_space(line: str) -> str:
@@ -46,3 +48,10 @@ def directives(lines: Iterable[str]) -> list[tuple[str, str, str]]:
             break
         found.append((match.group(1).lower(), match.group(2), line))
     return found
+
+
+def escape_character(lines: Iterable[str]) -> str:
+    """The escape character the `# escape=` directive sets, else the backslash (BuildKit refuses
+    a token other than these two; the parse says so)."""
+    escape = [value for name, value, _ in directives(lines) if name == "escape"]
+    return escape[0] if escape and escape[0] in ("`", "\\") else "\\"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, fields
 
 from slimstage.dockerfile import Dockerfile, Instruction, ParseError, parse
-from slimstage.dockerfile_text import directives
+from slimstage.dockerfile_text import escape_character
 
 _ONBUILD = re.compile(r"^\s*onbuild\b", re.IGNORECASE)
 _LINE = re.compile(r"^.*?:\d+: ")
@@ -28,7 +28,10 @@ class Trigger(Instruction):
 def triggers(df: Dockerfile) -> list[Trigger]:
     """The trigger of every ONBUILD, in file order; an unusable one raises ParseError."""
     lines = df.text.split("\n")  # BuildKit's lines end at LF only (not at U+2028, VT, ...)
-    return [_trigger(df.path, lines, ins) for ins in df.instructions if ins.cmd == "ONBUILD"]
+    escape = escape_character(lines)
+    return [
+        _trigger(df.path, lines, ins, escape) for ins in df.instructions if ins.cmd == "ONBUILD"
+    ]
 
 
 def trigger_lines(lines: list[str], ins: Instruction) -> list[str]:
@@ -38,24 +41,19 @@ def trigger_lines(lines: list[str], ins: Instruction) -> list[str]:
     return source
 
 
-def _escape_directive(lines: list[str]) -> str:
-    """The `# escape=` parser directive's line, if the file has one, else ''."""
-    escape = [line for name, _, line in directives(lines) if name == "escape"]
-    return escape[0].strip() + "\n" if escape else ""
-
-
-def _trigger(path: str, lines: list[str], ins: Instruction) -> Trigger:
+def _trigger(path: str, lines: list[str], ins: Instruction, escape: str) -> Trigger:
+    """The instruction ONBUILD INS holds; ESCAPE is the file's escape character."""
     where = f"{path}:{ins.line}"
     source = trigger_lines(lines, ins)
     words = "\n".join(source).split()
-    escape = _escape_directive(lines)[-2:-1] or "\\"
     while words and words[0] == escape:  # `ONBUILD \` continued on the next line
         words.pop(0)
     if not words:
         raise ParseError(f"{where}: ONBUILD needs an instruction")
     if words[0].upper() in NOT_TRIGGERS:
         raise ParseError(f"{where}: {words[0].upper()} is not allowed inside ONBUILD")
-    text = _escape_directive(lines) + "FROM scratch\n" + "\n".join(source) + "\n"
+    directive = "" if escape == "\\" else f"# escape={escape}\n"  # the file's, for the trigger
+    text = directive + "FROM scratch\n" + "\n".join(source) + "\n"
     try:
         # Under the default name: the message's `NAME:LINE: ` is cut off, and a path that
         # holds a `:N: ` of its own would be cut in the wrong place.

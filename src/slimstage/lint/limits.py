@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from slimstage.dockerfile_text import directives
+from slimstage.dockerfile_text import escape_character
 from slimstage.errors import UsageError
 from slimstage.units import human_bytes
 
@@ -59,12 +59,6 @@ def read(name: str, *, max_bytes: int = MAX_FILE_SIZE, stdin: BinaryIO | None = 
         raise UsageError(f"{name}: cannot read: {exc}") from None
 
 
-def _escape(lines: list[str]) -> str:
-    """The escape character (BuildKit refuses any but these two; the parse says so later)."""
-    escape = [value for name, value, _ in directives(lines) if name == "escape"]
-    return escape[0] if escape and escape[0] in ("`", "\\") else "\\"
-
-
 def _markers(line: str) -> list[str]:
     """The heredoc names a line opens."""
     return [m.group(3) for word in _RAW_WORD.findall(line) if (m := _MARKER.match(word))]
@@ -97,7 +91,7 @@ def _instruction_end(lines: list[str], start: int, escape: str) -> int:
 def check_instructions(text: str, name: str) -> None:
     """Refuse a Dockerfile with an instruction over MAX_INSTRUCTION characters."""
     lines = text.split("\n")
-    escape = _escape(lines)
+    escape = escape_character(lines)
     at = 0
     while at < len(lines):
         stripped = lines[at].strip()
